@@ -1,0 +1,94 @@
+package org.medvlm.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import org.medvlm.BadInputException;
+
+/**
+ * Writes a file so that readers only ever see the old file or the complete new one: the data go
+ * to a temporary file in the same folder, are flushed to disk, and the file is renamed over the
+ * target in one step; the folder is synced so the rename survives a power cut. On any failure the
+ * temporary file is removed and the target is untouched.
+ */
+public final class AtomicFiles {
+  /** What writes the content. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private AtomicFiles() {}
+
+  public static void write(Path target, boolean overwrite, Content content) throws IOException {
+    Path abs = target.toAbsolutePath();
+    checkWritable(abs, overwrite);
+    Path dir = abs.getParent();
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    } catch (AccessDeniedException e) {
+      throw new BadInputException(target, "cannot write here: permission denied");
+    } catch (IOException e) {
+      throw new BadInputException(target, "cannot create a file in " + dir + ": " + reason(e));
+    }
+    boolean done = false;
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+          OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
+        content.writeTo(out);
+        out.flush();
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+      syncDirectory(dir);
+      done = true;
+    } catch (BadInputException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new BadInputException(target, "write failed: " + reason(e), e);
+    } finally {
+      if (!done) Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Refuses an existing target unless overwriting, and a missing or read-only folder. */
+  public static void checkWritable(Path target, boolean overwrite) throws BadInputException {
+    Path abs = target.toAbsolutePath();
+    if (Files.isDirectory(abs)) throw new BadInputException(target, "is a folder, expected a file name");
+    if (Files.exists(abs) && !overwrite) throw new BadInputException(target, "already exists (use --overwrite to replace it)");
+    Path dir = abs.getParent();
+    if (dir == null || !Files.isDirectory(dir)) throw new BadInputException(target, "folder does not exist: " + dir);
+    if (!Files.isWritable(dir)) throw new BadInputException(target, "cannot write here: permission denied");
+  }
+
+  static void syncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // Some file systems cannot open folders; the rename itself is still atomic there.
+    }
+  }
+
+  static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) return "no such file or folder";
+    if (e instanceof AccessDeniedException) return "permission denied";
+    if (e instanceof FileAlreadyExistsException) return "already exists";
+    String m = e.getMessage();
+    if (m != null && m.contains("No space left")) return "disk full";
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+}
