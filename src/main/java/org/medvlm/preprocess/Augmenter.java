@@ -1,0 +1,80 @@
+package org.medvlm.preprocess;
+
+import java.util.SplittableRandom;
+
+/**
+ * Applies {@link AugmentConfig} to one training sample (C x S x S image, S x S labels). The random
+ * choices come only from the seed given per call, so an epoch replays exactly from
+ * (seed, epoch, sample index) whatever the order or thread that processes it.
+ */
+public final class Augmenter {
+  private final AugmentConfig config;
+
+  public Augmenter(AugmentConfig config) {
+    this.config = config;
+  }
+
+  /** A sample: image channels (slice-major) and labels, both S x S per plane. */
+  public record Sample(float[] image, int[] labels, int size) {}
+
+  public Sample apply(Sample in, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int s = in.size();
+    int channels = in.image().length / (s * s);
+    float[] img = in.image().clone();
+    int[] lab = in.labels() == null ? null : in.labels().clone();
+    boolean flipX = rnd.nextDouble() < config.flipLeftRight();
+    boolean flipY = rnd.nextDouble() < config.flipAnteriorPosterior();
+    int quarterTurns = rnd.nextDouble() < config.rotate90() ? 1 + rnd.nextInt(3) : 0;
+    if (flipX || flipY || quarterTurns > 0) {
+      int[] map = spatialMap(s, flipX, flipY, quarterTurns);
+      float[] outImg = new float[img.length];
+      for (int c = 0; c < channels; c++) {
+        int off = c * s * s;
+        for (int i = 0; i < s * s; i++) outImg[off + i] = img[off + map[i]];
+      }
+      img = outImg;
+      if (lab != null) {
+        int[] outLab = new int[lab.length];
+        for (int i = 0; i < s * s; i++) outLab[i] = lab[map[i]];
+        lab = outLab;
+      }
+    }
+    float shift = rnd.nextDouble() < config.intensityShift() ? (float) ((rnd.nextDouble() * 2 - 1) * config.shiftRange()) : 0f;
+    float scale = rnd.nextDouble() < config.intensityScale() ? (float) (1 + (rnd.nextDouble() * 2 - 1) * config.scaleRange()) : 1f;
+    boolean noise = rnd.nextDouble() < config.noise();
+    if (shift != 0 || scale != 1 || noise) {
+      for (int i = 0; i < img.length; i++) {
+        float v = img[i] * scale + shift;
+        if (noise) v += (float) (gaussian(rnd) * config.noiseSigma());
+        img[i] = v;
+      }
+    }
+    return new Sample(img, lab, s);
+  }
+
+  /** For each output pixel, the input pixel it takes: flips first, then counter-clockwise quarter turns. */
+  static int[] spatialMap(int s, boolean flipX, boolean flipY, int quarterTurns) {
+    int[] map = new int[s * s];
+    for (int y = 0; y < s; y++) {
+      for (int x = 0; x < s; x++) {
+        int sx = x, sy = y;
+        for (int t = 0; t < quarterTurns; t++) { // undo one turn: (x, y) <- (s-1-y, x)
+          int nx = s - 1 - sy;
+          sy = sx;
+          sx = nx;
+        }
+        if (flipX) sx = s - 1 - sx;
+        if (flipY) sy = s - 1 - sy;
+        map[y * s + x] = sy * s + sx;
+      }
+    }
+    return map;
+  }
+
+  private static double gaussian(SplittableRandom rnd) {
+    double u1 = 1 - rnd.nextDouble();
+    double u2 = rnd.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}
