@@ -56,12 +56,12 @@ public final class PhantomGenerator {
 
   /** The RAS grid a case is rendered on (cheap: nothing is rendered). */
   public static org.medvlm.volume.Grid grid(long seed, int caseIndex, int size) throws BadInputException {
-    return plan(seed, caseIndex, size).grid;
+    return plan(seed, caseIndex, size, 0).grid;
   }
 
   private record Plan(PhantomAnatomy anatomy, org.medvlm.volume.Grid grid, double noiseSigma, long noiseSeed) {}
 
-  private static Plan plan(long seed, int caseIndex, int size) throws BadInputException {
+  private static Plan plan(long seed, int caseIndex, int size, int fixedSlices) throws BadInputException {
     checkSize(size);
     SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + caseIndex);
     PhantomAnatomy anatomy = new PhantomAnatomy(rnd.split());
@@ -70,7 +70,7 @@ public final class PhantomGenerator {
     double thickness512 = 2.5 + 2.5 * rnd.nextDouble();
     double zFov = 280 + 200 * rnd.nextDouble();
     int slices512 = (int) Math.max(85, Math.min(198, Math.round(zFov / thickness512)));
-    int slices = Math.max(8, (int) Math.round(slices512 * size / 512.0));
+    int slices = fixedSlices > 0 ? fixedSlices : Math.max(8, (int) Math.round(slices512 * size / 512.0));
     double thickness = thickness512 * slices512 / slices;
     double zTop = 120 + 60 * rnd.nextDouble();
     double[] origin = {-fov / 2 + inPlane / 2, -fov / 2 + inPlane / 2 - 20, zTop - (slices - 1) * thickness};
@@ -79,7 +79,12 @@ public final class PhantomGenerator {
   }
 
   public static Phantom generate(long seed, int caseIndex, int size) throws BadInputException {
-    Plan plan = plan(seed, caseIndex, size);
+    return generate(seed, caseIndex, size, 0);
+  }
+
+  /** A case with a fixed number of slices (0: chosen like BTCV), e.g. for benchmarks. */
+  public static Phantom generate(long seed, int caseIndex, int size, int slices) throws BadInputException {
+    Plan plan = plan(seed, caseIndex, size, slices);
     int[] dims = plan.grid.dims();
     Geometry ras = plan.grid.geometry();
     float[] hu = new float[dims[0] * dims[1] * dims[2]];

@@ -1,0 +1,88 @@
+package org.medvlm.cli;
+
+import com.google.gson.GsonBuilder;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.medvlm.BadInputException;
+import org.medvlm.bench.IoBenchmark;
+import org.medvlm.io.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Measure speed and memory; prints a table and optionally writes JSON.",
+        "io: read and preprocess a 512 x 512 x 150 int16 .nii.gz (read time, preprocessing time, peak heap),",
+        "    with plain gunzip of the same file as the in-run reference.",
+        "Warm-up runs are excluded; figures are medians of --repeats runs."})
+final class BenchCommand implements Callable<Integer> {
+  enum Target { io, all }
+
+  @Parameters(index = "0", defaultValue = "all", paramLabel = "TARGET", description = "What to measure: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Target target;
+
+  @Option(names = "--json", paramLabel = "OUT", description = "Write the results as JSON.")
+  Path json;
+
+  @Option(names = "--size", defaultValue = "512", paramLabel = "PX", description = "In-plane size of the test volume (default: ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(names = "--slices", defaultValue = "150", paramLabel = "N", description = "Slices of the test volume (default: ${DEFAULT-VALUE}).")
+  int slices;
+
+  @Option(names = "--repeats", defaultValue = "5", paramLabel = "N", description = "Measured runs after the warm-up (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to keep the generated test volume (default: a temporary folder, deleted after).")
+  Path workDir;
+
+  @Option(names = "--overwrite", description = "Replace an existing --json output.")
+  boolean overwrite;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (repeats < 1) throw new BadInputException("--repeats", "must be at least 1");
+    if (slices < 1) throw new BadInputException("--slices", "must be at least 1");
+    if (json != null) AtomicFiles.checkWritable(json, overwrite);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    boolean temp = workDir == null;
+    Path dir = temp ? Files.createTempDirectory("medvlm-bench") : Files.createDirectories(workDir);
+    Map<String, Object> results = new LinkedHashMap<>();
+    results.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    results.put("cpus", Runtime.getRuntime().availableProcessors());
+    results.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+    try {
+      IoBenchmark.Result io = IoBenchmark.run(dir, size, slices, repeats, err::println);
+      results.put("io", io);
+      out.printf(Locale.ROOT, "io: %d x %d x %d int16 .nii.gz (%.1f MB), %d repeats, %d CPUs, max heap %.0f MB%n",
+          io.dims()[0], io.dims()[1], io.dims()[2], io.fileBytes() / 1e6, io.repeats(), Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().maxMemory() / 1e6);
+      out.printf(Locale.ROOT, "  %-34s %8.3f s%n", "gunzip only (reference)", io.gunzipSeconds());
+      out.printf(Locale.ROOT, "  %-34s %8.3f s   (%.2f x gunzip)%n", "read NIfTI", io.readSeconds(), io.readOverGunzip());
+      out.printf(Locale.ROOT, "  %-34s %8.3f s   (%d slices of 224 x 224)%n", "preprocess", io.preprocessSeconds(), io.preparedSlices());
+      out.printf(Locale.ROOT, "  %-34s %8.3f s   (target < 3 s)%n", "read + preprocess", io.readSeconds() + io.preprocessSeconds());
+      out.printf(Locale.ROOT, "  %-34s %8.0f MB  (target < 1500 MB)%n", "peak heap, read + preprocess", io.peakHeapBytes() / 1e6);
+      out.printf(Locale.ROOT, "  %-34s %8.0f MB%n", "peak RSS of the process", io.peakRssBytes() / 1e6);
+    } finally {
+      if (temp) {
+        try (var s = Files.walk(dir)) {
+          s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+    if (json != null) {
+      String text = new GsonBuilder().setPrettyPrinting().create().toJson(results);
+      AtomicFiles.write(json, overwrite, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,62 @@
+package org.medvlm.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.medvlm.BadInputException;
+import org.medvlm.data.LabelMap;
+import org.medvlm.data.Organ;
+import org.medvlm.io.AtomicFiles;
+import org.medvlm.metrics.EvaluationReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = {"Compare predicted label maps with references: Dice, IoU, HD95, ASSD, normalised surface Dice, volumes.",
+        "Files, or folders matched by case id (img0001, label0001 and 0001_seg are all case 0001).",
+        "Organs absent from both sides are reported as absent, not as 0 or 1."})
+final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--pred", required = true, paramLabel = "P", description = "Predicted label file or folder.")
+  Path pred;
+
+  @Option(names = "--truth", required = true, paramLabel = "T", description = "Reference label file or folder.")
+  Path truth;
+
+  @Option(names = "--label-map", paramLabel = "TSV", description = "Map other label ids to BTCV ids, for both sides (e.g. totalsegmentator-to-btcv.tsv).")
+  Path labelMap;
+
+  @Option(names = "--truth-label-map", paramLabel = "TSV", description = "Map for the references only (overrides --label-map there).")
+  Path truthLabelMap;
+
+  @Option(names = "--organs", defaultValue = "all", paramLabel = "LIST", description = "Organs to evaluate, e.g. spleen,liver (default: all).")
+  String organs;
+
+  @Option(names = "--nsd-tolerance", defaultValue = "2.0", paramLabel = "MM", description = "Tolerance of the normalised surface Dice in mm (default: ${DEFAULT-VALUE}).")
+  double nsdTolerance;
+
+  @Option(names = "--json", paramLabel = "OUT", description = "Also write all results as JSON.")
+  Path json;
+
+  @Option(names = "--csv", paramLabel = "OUT", description = "Also write one CSV row per case and organ.")
+  Path csv;
+
+  @Option(names = "--overwrite", description = "Replace existing --json/--csv outputs.")
+  boolean overwrite;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Organ> list = Organ.parseList(organs);
+    if (!(nsdTolerance >= 0)) throw new BadInputException("--nsd-tolerance", "must be >= 0");
+    if (json != null) AtomicFiles.checkWritable(json, overwrite);
+    if (csv != null) AtomicFiles.checkWritable(csv, overwrite);
+    LabelMap both = labelMap == null ? null : LabelMap.read(labelMap);
+    LabelMap truthMap = truthLabelMap == null ? both : LabelMap.read(truthLabelMap);
+    EvaluationReport report = EvaluationReport.run(pred, truth, both, truthMap, list, nsdTolerance);
+    spec.commandLine().getOut().print(report.toTable());
+    if (json != null) EvaluationReport.writeText(json, report.toJson(), overwrite);
+    if (csv != null) EvaluationReport.writeText(csv, report.toCsv(), overwrite);
+    return Main.OK;
+  }
+}

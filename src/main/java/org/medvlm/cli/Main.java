@@ -1,0 +1,90 @@
+package org.medvlm.cli;
+
+import java.io.PrintWriter;
+import org.medvlm.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of {@code bin/medvlm}. */
+@Command(
+    name = "medvlm",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Abdominal CT organ segmentation: data tools, training and inference.",
+    subcommands = {InfoCommand.class, ConvertCommand.class, EvaluateCommand.class, PhantomCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int BAD_INPUT = 2;
+
+  @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+  boolean debug;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (see medvlm --help)");
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int code = run(args, out, err);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** Runs a command line; the streams are parameters so tests can capture them. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    Main main = new Main();
+    CommandLine cl = new CommandLine(main);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("medvlm: error: " + oneLine(ex.getMessage()));
+      err.println("Try 'medvlm " + commandPath(ex.getCommandLine()) + "--help' for usage.");
+      return BAD_INPUT;
+    });
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+      boolean debug = main.debug;
+      if (ex instanceof BadInputException) {
+        err.println("medvlm: error: " + oneLine(ex.getMessage()));
+        if (debug) ex.printStackTrace(err);
+        return BAD_INPUT;
+      }
+      String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+      err.println("medvlm: error: " + oneLine(msg) + (debug ? "" : " (run with --debug for details)"));
+      if (debug) ex.printStackTrace(err);
+      return FAILURE;
+    });
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println("medvlm: error: out of memory; give Java more, e.g. MEDVLM_JAVA_OPTS=-Xmx16g");
+      return FAILURE;
+    }
+  }
+
+  private static String commandPath(CommandLine c) {
+    String name = c.getCommandSpec().qualifiedName(" ");
+    return name.equals("medvlm") ? "" : name.substring("medvlm ".length()) + " ";
+  }
+
+  static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("[\\r\\n]+", " ").strip();
+  }
+
+  /** Version from the jar manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"medvlm " + (v == null ? "dev" : v) + ", Java " + System.getProperty("java.version")};
+    }
+  }
+}
