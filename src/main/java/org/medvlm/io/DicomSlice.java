@@ -11,6 +11,9 @@ import org.medvlm.BadInputException;
 record DicomSlice(Path file, String seriesUid, int rows, int columns, double[] pixelSpacing, double[] orientation,
     double[] position, int instanceNumber, float[] hu) {
 
+  /** Largest slice side accepted (clinical CT is 512, sometimes 1024 or 2048). */
+  static final int MAX_SIDE = 4096;
+
   static DicomSlice read(Path file) throws IOException {
     return of(DicomFile.read(file));
   }
@@ -21,6 +24,9 @@ record DicomSlice(Path file, String seriesUid, int rows, int columns, double[] p
     if (frames != 1) throw new BadInputException(p, "is a multi-frame image (" + frames + " frames); only single-slice CT series are supported");
     int rows = f.uint16(DicomFile.ROWS, 0), cols = f.uint16(DicomFile.COLUMNS, 0);
     if (rows == 0 || cols == 0) throw new BadInputException(p, "has no image size (Rows/Columns missing or 0)");
+    if (rows > MAX_SIDE || cols > MAX_SIDE) {
+      throw new BadInputException(p, "image of " + cols + " x " + rows + " exceeds the " + MAX_SIDE + " x " + MAX_SIDE + " limit for a CT slice");
+    }
     int samples = f.uint16(DicomFile.SAMPLES_PER_PIXEL, 1);
     if (samples != 1) throw new BadInputException(p, "has " + samples + " samples per pixel; CT must be greyscale");
     int allocated = f.uint16(DicomFile.BITS_ALLOCATED, 0);
