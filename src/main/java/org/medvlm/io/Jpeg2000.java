@@ -7,7 +7,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import javax.imageio.stream.ImageInputStream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.medvlm.BadInputException;
 
@@ -15,8 +20,25 @@ import org.medvlm.BadInputException;
  * Decodes a single-component JPEG 2000 codestream (DICOM transfer syntaxes .90 and .91) with the
  * pure-Java JJ2000 codec of jai-imageio. The codestream's own size and bit depth (its SIZ marker)
  * are checked against the DICOM header before decoding.
+ *
+ * <p>Found by fuzzing: JJ2000's packet header bit reader turns the -1 of a read past the end of
+ * its input into endless 1 bits and loops forever on truncated or corrupt codestreams. The
+ * codestream is therefore given to it as a stream that throws at its end (which JJ2000 handles);
+ * and after a stuffed 0xFF it takes the next byte without reading, so two 0xFF bytes in a row
+ * give endless 1 bits. {@link #checkMarkers} refuses those (and packed packet headers, read from
+ * an in-memory copy we cannot guard) before decoding, and every decode runs under a watchdog so
+ * that any other hang becomes an error instead of a frozen Fiji.
  */
 final class Jpeg2000 {
+  /** Message prefix of a watchdog timeout (the fuzz test treats it as a finding). */
+  static final String TIMEOUT = "JPEG 2000 decoding did not finish";
+  private static final int SOT = 0xFF90, SOD = 0xFF93, EOC = 0xFFD9, PPM = 0xFF60, PPT = 0xFF61;
+  private static final ExecutorService DECODER = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "medvlm-jpeg2000");
+    t.setDaemon(true);
+    return t;
+  });
+
   private Jpeg2000() {}
 
   /** What the SIZ marker says. */
@@ -38,10 +60,70 @@ final class Jpeg2000 {
 
   /** Decoded samples, row-major, as ints (signed values sign-extended). */
   static int[] decode(byte[] cs, Path file, Siz siz) throws BadInputException {
+    checkMarkers(cs, file);
+    long seconds = 20 + 2L * siz.width() * siz.height() / 1_000_000;
+    Future<int[]> job = DECODER.submit(() -> decodeNow(cs, file, siz));
+    try {
+      return job.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      job.cancel(true);
+      throw new BadInputException(file, TIMEOUT + " within " + seconds + " s: the codestream is corrupt");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof BadInputException b) throw b;
+      throw new BadInputException(file, "JPEG 2000 data cannot be decoded: " + e.getCause());
+    } catch (InterruptedException e) {
+      job.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new BadInputException(file, "JPEG 2000 decoding was interrupted");
+    }
+  }
+
+  /**
+   * Walks the marker segments of the main header and of every tile-part header, refusing what
+   * sends JJ2000 into an endless loop: packed packet headers (PPM/PPT) and two 0xFF bytes in a
+   * row inside tile data (never valid there: bit stuffing forbids it; JJ2000's bit reader then
+   * returns 1 bits forever without reading). Bounds are checked; what cannot be walked is left to
+   * the decoder, which reports it.
+   */
+  static void checkMarkers(byte[] cs, Path file) throws BadInputException {
+    ByteBuffer b = ByteBuffer.wrap(cs);
+    int pos = 2; // after SOC
+    while (pos + 4 <= cs.length) {
+      int marker = b.getShort(pos) & 0xffff;
+      if (marker == SOT) break;
+      if (marker == PPM) throw packed(file);
+      pos += 2 + (b.getShort(pos + 2) & 0xffff);
+    }
+    while (pos + 12 <= cs.length && (b.getShort(pos) & 0xffff) == SOT) {
+      int start = pos;
+      long psot = b.getInt(pos + 6) & 0xffffffffL;
+      int end = psot == 0 || start + psot > cs.length ? cs.length : (int) (start + psot);
+      pos += 2 + (b.getShort(pos + 2) & 0xffff);
+      while (pos + 4 <= end) {
+        int marker = b.getShort(pos) & 0xffff;
+        if (marker == SOD || marker == EOC) break;
+        if (marker == PPT) throw packed(file);
+        pos += 2 + (b.getShort(pos + 2) & 0xffff);
+      }
+      for (int i = pos + 2; i + 1 < end; i++) {
+        if (cs[i] == (byte) 0xFF && cs[i + 1] == (byte) 0xFF) {
+          throw new BadInputException(file, "JPEG 2000 tile data are corrupt (0xFF 0xFF at byte " + i + ")");
+        }
+      }
+      pos = end;
+    }
+  }
+
+  private static BadInputException packed(Path file) {
+    return new BadInputException(file, "JPEG 2000 codestream uses packed packet headers (PPM/PPT), which are not supported; re-encode it (e.g. gdcmconv --raw)");
+  }
+
+  private static int[] decodeNow(byte[] cs, Path file, Siz siz) throws BadInputException {
     J2KImageReader reader = new J2KImageReader(new J2KImageReaderSpi());
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(cs))) {
+    try (StrictEndStream in = new StrictEndStream(cs)) {
       reader.setInput(in);
       Raster r = reader.readRaster(0, null);
+      if (in.endReached) throw new BadInputException(file, "JPEG 2000 codestream ends early (truncated or corrupt)");
       if (r.getWidth() != siz.width() || r.getHeight() != siz.height()) {
         throw new BadInputException(file, "JPEG 2000 decoded to " + r.getWidth() + " x " + r.getHeight() + ", header says " + siz.width() + " x " + siz.height());
       }
@@ -57,6 +139,29 @@ final class Jpeg2000 {
       throw new BadInputException(file, "JPEG 2000 data cannot be decoded: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     } finally {
       reader.dispose();
+    }
+  }
+
+  /**
+   * The codestream as an image stream whose single-byte read throws at the end instead of
+   * returning -1: JJ2000's packet header reader turns -1 into endless 1 bits and never stops,
+   * while it handles an EOFException as truncation. Reaching the end marks the data as corrupt.
+   */
+  private static final class StrictEndStream extends MemoryCacheImageInputStream {
+    boolean endReached;
+
+    StrictEndStream(byte[] data) {
+      super(new ByteArrayInputStream(data));
+    }
+
+    @Override
+    public int read() throws IOException {
+      int v = super.read();
+      if (v < 0) {
+        endReached = true;
+        throw new java.io.EOFException("end of JPEG 2000 codestream");
+      }
+      return v;
     }
   }
 }
