@@ -30,8 +30,14 @@ import org.medvlm.BadInputException;
  * that any other hang becomes an error instead of a frozen Fiji.
  */
 final class Jpeg2000 {
-  /** Message prefix of a watchdog timeout (the fuzz test treats it as a finding). */
-  static final String TIMEOUT = "JPEG 2000 decoding did not finish";
+  /** A decode stopped by the watchdog (the fuzz test treats it as a finding). */
+  static final class DecodeTimeoutException extends BadInputException {
+    private static final long serialVersionUID = 1L;
+
+    DecodeTimeoutException(Path file, long seconds) {
+      super(file, "JPEG 2000 decoding did not finish within " + seconds + " s: the codestream is corrupt");
+    }
+  }
   private static final int SOT = 0xFF90, SOD = 0xFF93, EOC = 0xFFD9, PPM = 0xFF60, PPT = 0xFF61;
   private static final ExecutorService DECODER = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "medvlm-jpeg2000");
@@ -67,7 +73,7 @@ final class Jpeg2000 {
       return job.get(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       job.cancel(true);
-      throw new BadInputException(file, TIMEOUT + " within " + seconds + " s: the codestream is corrupt");
+      throw new DecodeTimeoutException(file, seconds);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof BadInputException b) throw b;
       throw new BadInputException(file, "JPEG 2000 data cannot be decoded: " + e.getCause());
