@@ -46,7 +46,7 @@ public final class Main implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("medvlm: error: " + oneLine(ex.getMessage()));
+      err.println("medvlm: error: " + usageProblem(ex));
       err.println("Try 'medvlm " + commandPath(ex.getCommandLine()) + "--help' for usage.");
       return BAD_INPUT;
     });
@@ -68,6 +68,23 @@ public final class Main implements Runnable {
       err.println("medvlm: error: out of memory; give Java more, e.g. MEDVLM_JAVA_OPTS=-Xmx16g");
       return FAILURE;
     }
+  }
+
+  /** A usage error as "<option or argument>: <problem>". */
+  static String usageProblem(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()) {
+      CommandLine.Model.ArgSpec arg = m.getMissing().get(0);
+      return name(arg) + ": required but missing";
+    }
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      return u.getUnmatched().get(0) + ": unknown subcommand, option or argument";
+    }
+    if (ex.getArgSpec() != null) return name(ex.getArgSpec()) + ": " + oneLine(ex.getMessage());
+    return oneLine(ex.getMessage());
+  }
+
+  private static String name(CommandLine.Model.ArgSpec arg) {
+    return arg instanceof CommandLine.Model.OptionSpec o ? o.longestName() : arg.paramLabel();
   }
 
   private static String commandPath(CommandLine c) {

@@ -97,7 +97,7 @@ final class DicomFile {
     while (b.remaining() >= 8 && (b.getShort(b.position()) & 0xffff) == 0x0002) {
       int tag = tag(b);
       String vr = vr(b, file, tag);
-      long len = LONG_VRS.contains(vr) ? skipReservedAndReadLength(b) : (b.getShort() & 0xffff);
+      long len = LONG_VRS.contains(vr) ? skipReservedAndReadLength(b, file, tag) : (b.getShort() & 0xffff);
       checkLength(b, len, tag, file);
       if (tag == 0x00020010) ts = text(bytes, b.position(), (int) len);
       b.position(b.position() + (int) len);
@@ -131,7 +131,7 @@ final class DicomFile {
         len = b.getInt() & 0xffffffffL;
       } else if (explicit) {
         vr = vr(b, path, tag);
-        len = LONG_VRS.contains(vr) ? skipReservedAndReadLength(b) : (b.getShort() & 0xffff);
+        len = LONG_VRS.contains(vr) ? skipReservedAndReadLength(b, path, tag) : (b.getShort() & 0xffff);
       } else {
         len = b.getInt() & 0xffffffffL;
       }
@@ -211,7 +211,9 @@ final class DicomFile {
     return "" + c0 + c1;
   }
 
-  private static long skipReservedAndReadLength(ByteBuffer b) {
+  /** For long VRs (OB, SQ, UN, ...): two reserved bytes, then a 4-byte length. */
+  private static long skipReservedAndReadLength(ByteBuffer b, Path file, int tag) throws BadInputException {
+    if (b.remaining() < 6) throw new BadInputException(file, "truncated: element " + hex(tag) + " header is cut off");
     b.getShort();
     return b.getInt() & 0xffffffffL;
   }

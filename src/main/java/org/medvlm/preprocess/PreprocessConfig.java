@@ -46,10 +46,6 @@ public record PreprocessConfig(double[] spacing, double windowLow, double window
     return new PreprocessConfig(spacing, windowLow, windowHigh, size, n, bodyThresholdHu, cropMarginMm);
   }
 
-  public PreprocessConfig withWindow(double low, double high) {
-    return new PreprocessConfig(spacing, low, high, size, contextSlices, bodyThresholdHu, cropMarginMm);
-  }
-
   public String toJson() {
     return GSON.toJson(this);
   }

@@ -49,10 +49,6 @@ public final class Geometry {
     return a;
   }
 
-  public double get(int row, int col) {
-    return row == 3 ? (col == 3 ? 1 : 0) : affine[row][col];
-  }
-
   /** Voxel size along each index axis (length of each affine column). */
   public double[] spacing() {
     double[] s = new double[3];

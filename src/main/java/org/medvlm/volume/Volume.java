@@ -77,14 +77,6 @@ public final class Volume<T extends NativeType<T> & RealType<T>> {
     return ((IntArray) v.img.update(null)).getCurrentStorageArray();
   }
 
-  /** Copies any volume into a float volume on the same grid. */
-  public static Volume<FloatType> toFloats(Volume<?> v) {
-    float[] out = new float[v.voxelCount()];
-    int i = 0;
-    for (RealType<?> t : v.img) out[i++] = t.getRealFloat();
-    return ofFloats(out, v.dims(), v.geometry);
-  }
-
   private static void checkLength(int length, int[] dims) {
     if (dims.length != 3) throw new IllegalArgumentException("dims must have 3 entries");
     long n = (long) dims[0] * dims[1] * dims[2];

@@ -117,7 +117,9 @@ class CliTest {
     assertOneLineError(run("info", Files.createDirectory(tmp.resolve("empty")).toString()), 2, "holds no NIfTI files");
     assertOneLineError(run("evaluate", "--pred", "a.nii", "--truth", "b.nii", "--organs", "heart"), 2, "--organs: unknown organ 'heart'");
     assertOneLineError(run("convert", TestData.ctSmall().toString(), tmp.resolve("o.nii").toString(), "--orient", "XYZ"), 2, "--orient");
-    assertOneLineError(run("frobnicate"), 2, "Unmatched argument");
+    assertOneLineError(run("frobnicate"), 2, "frobnicate: unknown subcommand");
+    assertOneLineError(run("phantom", "--cases", "3"), 2, "--out: required but missing");
+    assertOneLineError(run("phantom", "--out", "x", "--cases", "many"), 2, "--cases: Invalid value");
     assertOneLineError(run("convert", TestData.ctSmall().toString(), "/nonexistent-dir/out.nii"), 2, "folder does not exist");
     Result debug = run("--debug", "info", junk.toString());
     assertEquals(2, debug.code());
