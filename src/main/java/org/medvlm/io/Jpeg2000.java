@@ -38,6 +38,8 @@ final class Jpeg2000 {
       super(file, "JPEG 2000 decoding did not finish within " + seconds + " s: the codestream is corrupt");
     }
   }
+  /** CT slices come in one tile or a few; thousands of tiny tiles only serve to exhaust JJ2000. */
+  static final int MAX_TILES = 4096;
   private static final int SOT = 0xFF90, SOD = 0xFF93, EOC = 0xFFD9, PPM = 0xFF60, PPT = 0xFF61;
   private static final ExecutorService DECODER = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "medvlm-jpeg2000");
@@ -56,12 +58,22 @@ final class Jpeg2000 {
       throw new BadInputException(file, "JPEG 2000 pixel data does not start with a codestream header (SOC, SIZ)");
     }
     if (cs.length < 4 + 38 + 3) throw new BadInputException(file, "JPEG 2000 header is truncated");
-    int xsiz = b.getInt(8), ysiz = b.getInt(12), xo = b.getInt(16), yo = b.getInt(20);
+    long xsiz = u32(b, 8), ysiz = u32(b, 12), xo = u32(b, 16), yo = u32(b, 20);
+    long xt = u32(b, 24), yt = u32(b, 28), xto = u32(b, 32), yto = u32(b, 36);
     int csiz = b.getShort(40) & 0xffff;
     int ssiz = b.get(42) & 0xff;
-    long w = (xsiz & 0xffffffffL) - (xo & 0xffffffffL), h = (ysiz & 0xffffffffL) - (yo & 0xffffffffL);
+    long w = xsiz - xo, h = ysiz - yo;
     if (w <= 0 || h <= 0 || w > 65535 || h > 65535) throw new BadInputException(file, "JPEG 2000 image size " + w + " x " + h + " is invalid");
+    if (xt == 0 || yt == 0 || xto > xo || yto > yo || xto + xt <= xo || yto + yt <= yo) {
+      throw new BadInputException(file, "JPEG 2000 tiling is invalid (tile " + xt + " x " + yt + " at " + xto + ", " + yto + ")");
+    }
+    long tiles = ((xsiz - xto + xt - 1) / xt) * ((ysiz - yto + yt - 1) / yt);
+    if (tiles > MAX_TILES) throw new BadInputException(file, "JPEG 2000 image has " + tiles + " tiles, more than the " + MAX_TILES + " supported");
     return new Siz((int) w, (int) h, csiz, (ssiz & 0x7f) + 1, (ssiz & 0x80) != 0);
+  }
+
+  private static long u32(ByteBuffer b, int at) {
+    return b.getInt(at) & 0xffffffffL;
   }
 
   /** Decoded samples, row-major, as ints (signed values sign-extended). */

@@ -53,6 +53,19 @@ class Jpeg2000Test {
   }
 
   @Test
+  void tilingIsChecked() {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    header(o);
+    byte[] cs = o.toByteArray();
+    ByteBuffer b = ByteBuffer.wrap(cs);
+    b.putInt(8, 4000).putInt(12, 4000).putInt(28, 1).putInt(24, 1); // 4000 x 4000 tiles of one pixel
+    BadInputException e = assertThrows(BadInputException.class, () -> Jpeg2000.siz(cs, Path.of("t.dcm")));
+    assertTrue(e.getMessage().contains("tiles"), e.getMessage());
+    b.putInt(24, 0);
+    assertTrue(assertThrows(BadInputException.class, () -> Jpeg2000.siz(cs, Path.of("t.dcm"))).getMessage().contains("tiling is invalid"));
+  }
+
+  @Test
   void doubleFfInTileDataIsRefused() {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     header(o);
