@@ -88,6 +88,10 @@ final class Jpeg2000 {
       throw new DecodeTimeoutException(file, seconds);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof BadInputException b) throw b;
+      if (e.getCause() instanceof ThreadDeath) {
+        // JJ2000 reports an unexpected end of data by printing a trace and throwing ThreadDeath
+        throw new BadInputException(file, "JPEG 2000 codestream ends early (truncated or corrupt)");
+      }
       throw new BadInputException(file, "JPEG 2000 data cannot be decoded: " + e.getCause());
     } catch (InterruptedException e) {
       job.cancel(true);
