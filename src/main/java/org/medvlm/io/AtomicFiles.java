@@ -30,9 +30,19 @@ public final class AtomicFiles {
   private AtomicFiles() {}
 
   public static void write(Path target, boolean overwrite, Content content) throws IOException {
+    checkWritable(target.toAbsolutePath(), overwrite);
+    Path tmp = writeTemporary(target, content);
+    commit(tmp, target);
+  }
+
+  /**
+   * Writes the content to a new temporary file beside {@code target}, flushed to disk, and
+   * returns it; nothing else is touched. On failure the temporary file is removed.
+   */
+  public static Path writeTemporary(Path target, Content content) throws IOException {
     Path abs = target.toAbsolutePath();
-    checkWritable(abs, overwrite);
     Path dir = abs.getParent();
+    if (dir == null || !Files.isDirectory(dir)) throw new BadInputException(target, "folder does not exist: " + dir);
     Path tmp;
     try {
       tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
@@ -49,19 +59,30 @@ public final class AtomicFiles {
         out.flush();
         ch.force(true);
       }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-      syncDirectory(dir);
       done = true;
+      return tmp;
     } catch (BadInputException e) {
       throw e;
     } catch (IOException e) {
       throw new BadInputException(target, "write failed: " + reason(e), e);
     } finally {
       if (!done) Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Renames a finished temporary file over the target in one step and syncs the folder. */
+  public static void commit(Path tmp, Path target) throws IOException {
+    Path abs = target.toAbsolutePath();
+    try {
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+      syncDirectory(abs.getParent());
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw new BadInputException(target, "cannot replace the file: " + reason(e), e);
     }
   }
 

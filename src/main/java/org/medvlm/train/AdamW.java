@@ -1,0 +1,92 @@
+package org.medvlm.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * AdamW (Loshchilov and Hutter: Adam with decoupled weight decay). Our own rather than DJL's
+ * because a checkpoint must hold the moment estimates, which DJL's optimiser keeps private.
+ * Also zeroes the gradients after each step (DJL's PyTorch engine leaves them accumulating).
+ */
+public final class AdamW {
+  private final List<Parameter> params;
+  private final float lr;
+  private final float weightDecay;
+  private final float beta1 = 0.9f;
+  private final float beta2 = 0.999f;
+  private final float eps = 1e-8f;
+  private final List<NDArray> m = new ArrayList<>();
+  private final List<NDArray> v = new ArrayList<>();
+  private long steps;
+
+  /** {@code params}: the trainable parameters, in a fixed order; state lives in {@code manager}. */
+  public AdamW(List<Parameter> params, float lr, float weightDecay, NDManager manager) {
+    this.params = params;
+    this.lr = lr;
+    this.weightDecay = weightDecay;
+    for (Parameter p : params) {
+      NDArray w = p.getArray();
+      m.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+      v.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+    }
+  }
+
+  public long steps() {
+    return steps;
+  }
+
+  /** One update from the current gradients, which are then zeroed. Call outside gradient recording. */
+  public void step() {
+    steps++;
+    float c1 = (float) (1 - Math.pow(beta1, steps));
+    float c2 = (float) (1 - Math.pow(beta2, steps));
+    for (int i = 0; i < params.size(); i++) {
+      NDArray w = params.get(i).getArray();
+      // Every temporary is attached to a per-parameter scope: results of ops on m, v or w would
+      // otherwise belong to their long-lived managers and leak each step.
+      try (NDManager scope = w.getManager().newSubManager()) {
+        NDArray g = w.getGradient();
+        g.attach(scope);
+        NDArray mi = m.get(i), vi = v.get(i);
+        NDArray gm = g.mul(1 - beta1);
+        NDArray gv = g.square().muli(1 - beta2);
+        mi.muli(beta1).addi(gm);
+        vi.muli(beta2).addi(gv);
+        NDArray mhat = mi.div(c1);
+        NDArray vhat = vi.div(c2);
+        mhat.attach(scope);
+        vhat.attach(scope);
+        NDArray update = mhat.divi(vhat.sqrt().addi(eps)).muli(lr);
+        if (weightDecay > 0) w.muli(1 - lr * weightDecay);
+        w.subi(update);
+        g.subi(g);
+      }
+    }
+  }
+
+  /** Moment estimates for a checkpoint: m and v of each parameter, in order. */
+  public NDList state() {
+    NDList out = new NDList();
+    for (int i = 0; i < params.size(); i++) {
+      out.add(m.get(i));
+      out.add(v.get(i));
+    }
+    return out;
+  }
+
+  /** Restores {@link #state()} and the step count. */
+  public void restore(NDList state, long stepCount) {
+    if (state.size() != 2 * params.size()) {
+      throw new IllegalArgumentException("optimiser state has " + state.size() + " arrays, expected " + 2 * params.size());
+    }
+    for (int i = 0; i < params.size(); i++) {
+      m.get(i).set(state.get(2 * i).toFloatArray());
+      v.get(i).set(state.get(2 * i + 1).toFloatArray());
+    }
+    steps = stepCount;
+  }
+}

@@ -1,0 +1,32 @@
+package org.medvlm.train;
+
+import java.util.List;
+import org.medvlm.data.Organ;
+import org.medvlm.preprocess.AugmentConfig;
+import org.medvlm.preprocess.PreprocessConfig;
+
+/**
+ * Settings of a training run, saved in every checkpoint.
+ *
+ * @param epochs number of passes over the training slices
+ * @param batchSize slices per step
+ * @param learningRate AdamW step size
+ * @param weightDecay AdamW decoupled weight decay
+ * @param seed drives initialisation, slice order and augmentation
+ * @param organs organs to segment (the model's classes besides background)
+ * @param preprocess the shared preprocessing
+ * @param augment training augmentations
+ */
+public record TrainConfig(int epochs, int batchSize, float learningRate, float weightDecay, long seed, List<Organ> organs,
+    PreprocessConfig preprocess, AugmentConfig augment) {
+  public TrainConfig {
+    if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1");
+    if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
+    if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be positive");
+    organs = List.copyOf(organs);
+  }
+
+  public TrainConfig withEpochs(int n) {
+    return new TrainConfig(n, batchSize, learningRate, weightDecay, seed, organs, preprocess, augment);
+  }
+}

@@ -1,0 +1,259 @@
+package org.medvlm.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import net.imglib2.type.numeric.integer.IntType;
+import org.medvlm.BadInputException;
+import org.medvlm.data.Dataset;
+import org.medvlm.data.Organ;
+import org.medvlm.data.Split;
+import org.medvlm.metrics.Evaluator;
+import org.medvlm.metrics.OrganMetrics;
+import org.medvlm.preprocess.Augmenter;
+import org.medvlm.preprocess.PreparedVolume;
+import org.medvlm.preprocess.Preprocessor;
+import org.medvlm.volume.Volume;
+
+/**
+ * The training loop shared by all models. Each epoch: slices in a seeded order, augmented with a
+ * seed per (epoch, position), one AdamW step per batch with every array of the step in its own
+ * manager; then validation (slice loss and, on whole volumes mapped back to their original grids,
+ * 3D Dice per organ), a checkpoint of the latest state, the best one by mean validation Dice, and
+ * the learning curves. Resuming reloads the latest checkpoint and repeats the interrupted epoch
+ * exactly, so a resumed run ends where an uninterrupted one would.
+ */
+public final class Trainer {
+  private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+
+  private final SegmentationTask task;
+  private final TrainConfig config;
+  private final Path out;
+  private final Device device;
+  private final TrainingListener listener;
+
+  /** What a run produced. */
+  public record Result(List<EpochMetrics> history, int bestEpoch, double bestMeanDice, Path outputDir, long parameters) {}
+
+  public Trainer(SegmentationTask task, TrainConfig config, Path out, Device device, TrainingListener listener) {
+    this.task = task;
+    this.config = config;
+    this.out = out;
+    this.device = device;
+    this.listener = listener;
+  }
+
+  /** A validation volume: prepared slices and the reference on the original grid. */
+  private record ValCase(String id, PreparedVolume prepared, Volume<IntType> reference) {}
+
+  public Result run(Dataset dataset, Split split, boolean resume) throws IOException {
+    Files.createDirectories(out);
+    CheckpointStore store = new CheckpointStore(out);
+    store.removeStaleTemporaries();
+    if (!resume && store.hasLatest()) {
+      throw new BadInputException(out, "already holds a training run; use --resume to continue it or choose another --out");
+    }
+    Preprocessor pre = new Preprocessor(config.preprocess());
+    List<PreparedVolume> train = new ArrayList<>();
+    for (Dataset.Case c : split.train()) {
+      listener.message("preparing training case " + c.id());
+      Dataset.Loaded l = dataset.load(c);
+      train.add(pre.prepare(l.image(), l.labels()));
+    }
+    List<ValCase> val = new ArrayList<>();
+    for (Dataset.Case c : split.validation()) {
+      listener.message("preparing validation case " + c.id());
+      Dataset.Loaded l = dataset.load(c);
+      val.add(new ValCase(c.id(), pre.prepare(l.image(), l.labels()), l.labels()));
+    }
+    List<int[]> slices = new ArrayList<>();
+    for (int v = 0; v < train.size(); v++) for (int z = 0; z < train.get(v).depth(); z++) slices.add(new int[] {v, z});
+    if (slices.isEmpty()) throw new BadInputException(dataset.root(), "no training slices");
+
+    Engine.getInstance().setRandomSeed((int) config.seed());
+    try (NDManager root = NDManager.newBaseManager(device)) {
+      task.block().initialize(root, DataType.FLOAT32, task.inputShape(config.batchSize()));
+      List<Parameter> params = new ArrayList<>();
+      for (var p : task.block().getParameters().values()) {
+        if (p.requiresGradient()) {
+          p.getArray().setRequiresGradient(true);
+          params.add(p);
+        }
+      }
+      long count = params.stream().mapToLong(p -> p.getArray().size()).sum();
+      AdamW opt = new AdamW(params, config.learningRate(), config.weightDecay(), root);
+      List<EpochMetrics> history = new ArrayList<>();
+      int startEpoch = 0;
+      if (resume && store.hasLatest()) {
+        CheckpointStore.Loaded l = store.loadLatest();
+        if (l.fallbackReason() != null) listener.message("latest checkpoint unusable (" + l.fallbackReason() + "); using " + l.file().getFileName());
+        startEpoch = restore(l.checkpoint(), root, opt, history) + 1;
+        listener.message("resuming after epoch " + startEpoch + " from " + l.file());
+      }
+      ParameterStore ps = new ParameterStore(root, false);
+      Augmenter aug = new Augmenter(config.augment());
+      for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+        long t0 = System.nanoTime();
+        List<int[]> order = new ArrayList<>(slices);
+        java.util.Collections.shuffle(order, new Random(config.seed() * 1_000_003L + epoch));
+        int steps = (order.size() + config.batchSize() - 1) / config.batchSize();
+        double lossSum = 0;
+        for (int s = 0; s < steps; s++) {
+          List<Augmenter.Sample> batch = new ArrayList<>();
+          for (int k = s * config.batchSize(); k < Math.min(order.size(), (s + 1) * config.batchSize()); k++) {
+            int[] at = order.get(k);
+            PreparedVolume v = train.get(at[0]);
+            long sampleSeed = (config.seed() * 31 + epoch) * 1_000_003L + k;
+            batch.add(aug.apply(new Augmenter.Sample(v.input(at[1]), v.labelSlice(at[1]), v.size()), sampleSeed));
+          }
+          try (NDManager step = root.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = task.loss(step, ps, batch, true);
+            gc.backward(loss);
+            lossSum += loss.getFloat();
+          }
+          opt.step();
+          double elapsed = (System.nanoTime() - t0) / 1e9;
+          double sps = (s + 1) * (double) config.batchSize() / elapsed;
+          double eta = elapsed / (s + 1) * (steps - s - 1) + (config.epochs() - epoch - 1) * elapsed / (s + 1) * steps;
+          listener.step(epoch + 1, config.epochs(), s + 1, steps, lossSum / (s + 1), sps, eta);
+          if (listener.cancelled()) break;
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        EpochMetrics m = validate(epoch + 1, lossSum / steps, seconds, order.size() / seconds, root, ps, val);
+        history.add(m);
+        boolean best = history.stream().allMatch(h -> h == m || h.meanValDice() < m.meanValDice());
+        Checkpoint c = checkpoint(epoch, opt, history);
+        store.saveLatest(c);
+        if (best) store.saveBest(c);
+        LearningCurves.write(out, history);
+        listener.epoch(m, best);
+        if (listener.cancelled()) {
+          listener.message("cancelled after epoch " + (epoch + 1) + "; resume with --resume");
+          break;
+        }
+      }
+      int bestEpoch = 0;
+      double bestDice = -1;
+      for (EpochMetrics m : history) if (m.meanValDice() > bestDice) { bestDice = m.meanValDice(); bestEpoch = m.epoch(); }
+      return new Result(history, bestEpoch, bestDice, out, count);
+    }
+  }
+
+  private EpochMetrics validate(int epoch, double trainLoss, double seconds, double sps, NDManager root, ParameterStore ps, List<ValCase> val) {
+    Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_NSD_TOLERANCE_MM);
+    Map<String, double[]> sums = new LinkedHashMap<>();
+    long[][] slice = new long[Organ.MAX_ID + 1][3]; // intersection, predicted, reference at model resolution
+    double lossSum = 0;
+    int lossCount = 0;
+    for (ValCase v : val) {
+      PreparedVolume p = v.prepared();
+      for (int z0 = 0; z0 < p.depth(); z0 += config.batchSize()) {
+        List<Augmenter.Sample> batch = new ArrayList<>();
+        for (int z = z0; z < Math.min(p.depth(), z0 + config.batchSize()); z++) {
+          batch.add(new Augmenter.Sample(p.input(z), p.labelSlice(z), p.size()));
+        }
+        try (NDManager step = root.newSubManager()) {
+          lossSum += task.loss(step, ps, batch, false).getFloat();
+          lossCount++;
+        }
+      }
+      int[] pred = task.predict(root, ps, p, config.batchSize());
+      int[] ref = p.labels();
+      for (int i = 0; i < pred.length; i++) {
+        slice[pred[i]][1]++;
+        slice[ref[i]][2]++;
+        if (pred[i] == ref[i]) slice[pred[i]][0]++;
+      }
+      Volume<IntType> onGrid = p.mapping().labelsToOriginal(pred);
+      for (OrganMetrics m : evaluator.evaluate(onGrid, v.reference(), config.organs())) {
+        if (m.status() == OrganMetrics.Status.ABSENT || m.status() == OrganMetrics.Status.FALSE_POSITIVE) continue;
+        double[] s = sums.computeIfAbsent(m.organ().key(), k -> new double[2]);
+        s[0] += m.dice();
+        s[1]++;
+      }
+    }
+    Map<String, Double> dice = new LinkedHashMap<>();
+    double mean = 0;
+    for (Organ o : config.organs()) {
+      double[] s = sums.get(o.key());
+      if (s != null && s[1] > 0) {
+        dice.put(o.key(), s[0] / s[1]);
+        mean += s[0] / s[1];
+      }
+    }
+    mean = dice.isEmpty() ? 0 : mean / dice.size();
+    double sliceDice = 0;
+    int present = 0;
+    for (Organ o : config.organs()) {
+      long[] c = slice[o.id()];
+      if (c[2] == 0) continue;
+      sliceDice += 2.0 * c[0] / (c[1] + c[2]);
+      present++;
+    }
+    sliceDice = present == 0 ? Double.NaN : sliceDice / present;
+    return new EpochMetrics(epoch, trainLoss, lossCount == 0 ? Double.NaN : lossSum / lossCount, sliceDice, dice, mean, seconds, sps);
+  }
+
+  private Checkpoint checkpoint(int epoch, AdamW opt, List<EpochMetrics> history) throws IOException {
+    JsonObject meta = new JsonObject();
+    meta.addProperty("model_type", task.modelType());
+    meta.add("model", task.describe());
+    JsonArray organs = new JsonArray();
+    for (Organ o : config.organs()) organs.add(o.id());
+    meta.add("organs", organs);
+    meta.add("preprocess", JsonParser.parseString(config.preprocess().toJson()));
+    meta.add("train_config", GSON.toJsonTree(config));
+    meta.addProperty("epoch", epoch);
+    meta.addProperty("step", opt.steps());
+    meta.addProperty("seed", config.seed());
+    meta.add("history", GSON.toJsonTree(history));
+    meta.addProperty("djl_version", Engine.getDjlVersion());
+    meta.addProperty("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+    ByteArrayOutputStream w = new ByteArrayOutputStream();
+    task.block().saveParameters(new DataOutputStream(w));
+    return new Checkpoint(meta, w.toByteArray(), opt.state().encode());
+  }
+
+  /** Loads weights, optimiser state and history; returns the epoch the checkpoint ended. */
+  private int restore(Checkpoint c, NDManager root, AdamW opt, List<EpochMetrics> history) throws IOException {
+    if (!c.modelType().equals(task.modelType())) {
+      throw new BadInputException(out, "holds a " + c.modelType() + " checkpoint, not " + task.modelType());
+    }
+    if (!c.meta().get("model").equals(task.describe())) {
+      throw new BadInputException(out, "checkpoint model " + c.meta().get("model") + " differs from the requested " + task.describe());
+    }
+    try {
+      task.block().loadParameters(root, new DataInputStream(new ByteArrayInputStream(c.weights())));
+    } catch (ai.djl.MalformedModelException e) {
+      throw new BadInputException(out, "checkpoint weights do not fit the model: " + e.getMessage());
+    }
+    try (NDManager tmp = root.newSubManager()) {
+      opt.restore(NDList.decode(tmp, c.optimizer()), c.meta().get("step").getAsLong());
+    }
+    for (var e : c.meta().getAsJsonArray("history")) history.add(GSON.fromJson(e, EpochMetrics.class));
+    return c.meta().get("epoch").getAsInt();
+  }
+}

@@ -1,0 +1,103 @@
+package org.medvlm.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonObject;
+import java.util.List;
+import org.medvlm.data.Organ;
+import org.medvlm.model.UNet;
+import org.medvlm.model.UNetConfig;
+import org.medvlm.preprocess.Augmenter;
+import org.medvlm.preprocess.PreparedVolume;
+
+/** The 2D U-Net baseline as a {@link SegmentationTask}: one multi-class map per slice. */
+public final class UNetTask implements SegmentationTask {
+  public static final String TYPE = "unet";
+
+  private final UNet block;
+  private final int size;
+  private final int[] btcvToClass = new int[Organ.MAX_ID + 1];
+  private final int[] classToBtcv;
+
+  public UNetTask(UNetConfig config, List<Organ> organs, int size) {
+    if (config.classes() != organs.size() + 1) throw new IllegalArgumentException("classes must be organs + 1");
+    this.block = new UNet(config);
+    this.size = size;
+    classToBtcv = new int[organs.size() + 1];
+    for (int c = 0; c < organs.size(); c++) {
+      btcvToClass[organs.get(c).id()] = c + 1;
+      classToBtcv[c + 1] = organs.get(c).id();
+    }
+  }
+
+  /** Rebuilds the task from {@link #describe()}. */
+  public static UNetTask from(JsonObject d, List<Organ> organs, int size) {
+    UNetConfig c = new UNetConfig(d.get("in_channels").getAsInt(), d.get("classes").getAsInt(), d.get("width").getAsInt(), d.get("depth").getAsInt());
+    return new UNetTask(c, organs, size);
+  }
+
+  @Override
+  public String modelType() {
+    return TYPE;
+  }
+
+  @Override
+  public Block block() {
+    return block;
+  }
+
+  @Override
+  public Shape inputShape(int batch) {
+    return new Shape(batch, block.config().inChannels(), size, size);
+  }
+
+  @Override
+  public JsonObject describe() {
+    JsonObject o = new JsonObject();
+    o.addProperty("in_channels", block.config().inChannels());
+    o.addProperty("classes", block.config().classes());
+    o.addProperty("width", block.config().width());
+    o.addProperty("depth", block.config().depth());
+    return o;
+  }
+
+  @Override
+  public NDArray loss(NDManager step, ParameterStore ps, List<Augmenter.Sample> batch, boolean training) {
+    int s2 = size * size;
+    int c = block.config().inChannels();
+    float[] x = new float[batch.size() * c * s2];
+    int[] y = new int[batch.size() * s2];
+    for (int b = 0; b < batch.size(); b++) {
+      System.arraycopy(batch.get(b).image(), 0, x, b * c * s2, c * s2);
+      int[] l = batch.get(b).labels();
+      for (int i = 0; i < s2; i++) y[b * s2 + i] = btcvToClass[l[i]];
+    }
+    NDArray input = step.create(x, new Shape(batch.size(), c, size, size));
+    NDArray target = step.create(y, new Shape(batch.size(), size, size));
+    NDArray logits = block.forward(ps, new NDList(input), training).head();
+    return SegmentationLoss.of(logits, target);
+  }
+
+  @Override
+  public int[] predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
+    int s2 = size * size;
+    int[] out = new int[v.depth() * s2];
+    int c = block.config().inChannels();
+    for (int z0 = 0; z0 < v.depth(); z0 += batchSize) {
+      int n = Math.min(batchSize, v.depth() - z0);
+      try (NDManager step = manager.newSubManager()) {
+        float[] x = new float[n * c * s2];
+        for (int k = 0; k < n; k++) System.arraycopy(v.input(z0 + k), 0, x, k * c * s2, c * s2);
+        NDArray logits = block.forward(ps, new NDList(step.create(x, new Shape(n, c, size, size))), false).head();
+        int[] cls = logits.argMax(1).toType(DataType.INT32, false).toIntArray();
+        for (int i = 0; i < cls.length; i++) out[z0 * s2 + i] = classToBtcv[cls[i]];
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,47 @@
+package org.medvlm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medvlm.data.Dataset;
+import org.medvlm.data.Organ;
+import org.medvlm.data.PhantomGenerator;
+import org.medvlm.data.Split;
+import org.medvlm.model.UNetConfig;
+import org.medvlm.preprocess.AugmentConfig;
+import org.medvlm.preprocess.PreprocessConfig;
+
+class TrainerTest {
+  @TempDir Path tmp;
+
+  static TrainConfig tiny(int epochs, List<Organ> organs) {
+    PreprocessConfig pre = PreprocessConfig.defaults().withSpacing(new double[] {3, 3, Double.NaN}).withSize(64);
+    return new TrainConfig(epochs, 4, 2e-3f, 1e-4f, 7, organs, pre, AugmentConfig.none());
+  }
+
+  @Test
+  void tinyUNetOverfitsOnePhantomVolume() throws Exception {
+    PhantomGenerator.writeDataset(tmp.resolve("data"), 1, 4, 96, false, s -> {});
+    Dataset d = Dataset.open(tmp.resolve("data"), null);
+    Split same = new Split(d.cases(), d.cases());
+    List<Organ> organs = List.of(Organ.SPLEEN, Organ.LIVER, Organ.LEFT_KIDNEY, Organ.RIGHT_KIDNEY, Organ.STOMACH, Organ.AORTA);
+    TrainConfig cfg = tiny(100, organs);
+    UNetTask task = new UNetTask(new UNetConfig(1, organs.size() + 1, 16, 3), organs, 64);
+    long t0 = System.nanoTime();
+    Trainer.Result r = new Trainer(task, cfg, tmp.resolve("run"), Device.cpu(), new TrainingListener() {
+      public void step(int e, int es, int s, int ss, double loss, double sps, double eta) {}
+      public void epoch(EpochMetrics m, boolean best) {}
+      public void message(String t) {}
+    }).run(d, same, false);
+    assertTrue((System.nanoTime() - t0) / 1e9 < 120, "tiny overfit must stay quick");
+    double bestSlice = r.history().stream().mapToDouble(EpochMetrics::valSliceDice).max().orElse(0);
+    assertTrue(bestSlice > 0.95, "slice Dice on the training slices: " + bestSlice);
+    assertTrue(r.bestMeanDice() > 0.85, "3D Dice on the original grid: " + r.bestMeanDice());
+    assertTrue(java.nio.file.Files.exists(tmp.resolve("run/best.ckpt")));
+    assertTrue(java.nio.file.Files.readAllLines(tmp.resolve("run/curves.csv")).size() == 101);
+  }
+}
