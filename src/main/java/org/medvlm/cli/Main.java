@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Abdominal CT organ segmentation: data tools, training and inference.",
-    subcommands = {InfoCommand.class, ConvertCommand.class, EvaluateCommand.class, PhantomCommand.class, BenchCommand.class,
+    subcommands = {InfoCommand.class, ConvertCommand.class, EvaluateCommand.class, PhantomCommand.class, TrainCommand.class,
+        SegmentCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;

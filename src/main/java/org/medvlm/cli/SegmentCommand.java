@@ -1,0 +1,175 @@
+package org.medvlm.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import net.imglib2.type.numeric.integer.IntType;
+import net.imglib2.type.numeric.real.FloatType;
+import org.medvlm.BadInputException;
+import org.medvlm.data.CaseId;
+import org.medvlm.data.Organ;
+import org.medvlm.infer.CtCheck;
+import org.medvlm.infer.Devices;
+import org.medvlm.infer.Segmenter;
+import org.medvlm.io.AtomicFiles;
+import org.medvlm.io.DicomSeriesReader;
+import org.medvlm.io.NiftiDatatype;
+import org.medvlm.io.NiftiReader;
+import org.medvlm.io.NiftiWriter;
+import org.medvlm.io.VolumeIO;
+import org.medvlm.volume.Volume;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "segment", mixinStandardHelpOptions = true,
+    description = {"Segment CT volumes with a trained model; labels (BTCV ids) on exactly the input's grid.",
+        "--input: a NIfTI file, a DICOM series folder, or a folder of NIfTI files and DICOM series folders.",
+        "For a folder, --out is a folder: <case>_seg.nii.gz per case and volumes.csv; finished cases are skipped."})
+final class SegmentCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "CKPT", description = "Checkpoint file, or a training folder (its best checkpoint).")
+  Path model;
+
+  @Option(names = "--input", required = true, paramLabel = "IN", description = "NIfTI file, DICOM folder, or folder of cases.")
+  Path input;
+
+  @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output .nii/.nii.gz, or a folder for folder input.")
+  Path out;
+
+  @Option(names = "--organs", defaultValue = "all", paramLabel = "LIST", description = "Organs to keep, e.g. spleen,liver (default: all the model knows).")
+  String organs;
+
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--batch", defaultValue = "8", paramLabel = "N", description = "Slices per forward pass (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--no-postprocess", description = "Skip keeping the largest 3D component per organ and filling holes.")
+  boolean noPostprocess;
+
+  @Option(names = "--volumes", paramLabel = "FILE", description = "Also write organ volumes in mL (.json or .csv) for a single input.")
+  Path volumes;
+
+  @Option(names = "--overwrite", description = "Replace existing outputs.")
+  boolean overwrite;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (batch < 1) throw new BadInputException("--batch", "must be at least 1");
+    boolean folder = Files.isDirectory(input) && !DicomSeriesReader.isDicomFolder(input);
+    if (!folder) {
+      AtomicFiles.checkWritable(out, overwrite);
+      if (volumes != null) AtomicFiles.checkWritable(volumes, overwrite);
+    }
+    if (!Files.exists(input)) throw new BadInputException(input, "no such file or folder");
+    PrintWriter err = spec.commandLine().getErr();
+    try (Segmenter seg = Segmenter.open(model, Devices.parse(device))) {
+      List<Organ> list = organs.trim().equalsIgnoreCase("all") ? seg.organs() : Organ.parseList(organs);
+      err.println("model " + seg.source() + " (" + seg.organs().size() + " organs)");
+      if (!folder) {
+        Segmenter.Result r = segmentOne(seg, input, out, list);
+        if (volumes != null) writeVolumes(volumes, Map.of(CaseId.of(input), r.volumesMl()), list);
+        spec.commandLine().getOut().println("wrote " + out);
+        return Main.OK;
+      }
+      return segmentFolder(seg, list, err);
+    }
+  }
+
+  private Segmenter.Result segmentOne(Segmenter seg, Path in, Path target, List<Organ> list) throws IOException {
+    Volume<FloatType> ct = VolumeIO.readImage(in);
+    CtCheck.requireHu(ct, in.toString());
+    Segmenter.Result r = seg.segment(ct, list, batch, !noPostprocess);
+    NiftiWriter.write(r.labels(), target, NiftiDatatype.UINT8, overwrite);
+    return r;
+  }
+
+  private int segmentFolder(Segmenter seg, List<Organ> list, PrintWriter err) throws IOException {
+    Files.createDirectories(out);
+    Map<String, Path> cases = new LinkedHashMap<>();
+    try (Stream<Path> s = Files.list(input)) {
+      for (Path p : s.sorted().toList()) {
+        if (Files.isRegularFile(p) && CaseId.isNifti(p)) cases.put(CaseId.of(p), p);
+        else if (Files.isDirectory(p) && DicomSeriesReader.isDicomFolder(p)) cases.put(safeName(p.getFileName().toString()), p);
+      }
+    }
+    if (cases.isEmpty()) throw new BadInputException(input, "folder holds no NIfTI files and no DICOM series folders");
+    Map<String, Map<Organ, Double>> all = new LinkedHashMap<>();
+    List<String> failed = new ArrayList<>();
+    int n = 0;
+    for (var e : cases.entrySet()) {
+      n++;
+      Path target = out.resolve(e.getKey() + "_seg.nii.gz");
+      try {
+        if (Files.exists(target) && !overwrite) {
+          err.printf(Locale.ROOT, "[%d/%d] %s: done already, skipped%n", n, cases.size(), e.getKey());
+          all.put(e.getKey(), volumesOf(NiftiReader.readLabels(target), list));
+          continue;
+        }
+        long t0 = System.nanoTime();
+        all.put(e.getKey(), segmentOne(seg, e.getValue(), target, list).volumesMl());
+        err.printf(Locale.ROOT, "[%d/%d] %s: %.1f s%n", n, cases.size(), e.getKey(), (System.nanoTime() - t0) / 1e9);
+      } catch (BadInputException ex) {
+        failed.add(e.getKey());
+        err.println("medvlm: error: " + Main.oneLine(ex.getMessage()));
+      }
+    }
+    writeVolumes(out.resolve("volumes.csv"), all, list);
+    spec.commandLine().getOut().printf(Locale.ROOT, "segmented %d of %d cases into %s%n", all.size(), cases.size(), out);
+    if (!failed.isEmpty()) {
+      spec.commandLine().getErr().println("medvlm: error: " + input + ": " + failed.size() + " case(s) failed: " + String.join(", ", failed));
+      return Main.BAD_INPUT;
+    }
+    return Main.OK;
+  }
+
+  private static Map<Organ, Double> volumesOf(Volume<IntType> labels, List<Organ> list) {
+    double[] s = labels.geometry().spacing();
+    long[] counts = new long[256];
+    for (int v : Volume.ints(labels)) if (v >= 0 && v < counts.length) counts[v]++;
+    Map<Organ, Double> ml = new LinkedHashMap<>();
+    for (Organ o : list) ml.put(o, counts[o.id()] * s[0] * s[1] * s[2] / 1000.0);
+    return ml;
+  }
+
+  /** A file name part from a folder name: letters, digits, '.', '_' and '-' only. */
+  static String safeName(String s) {
+    String t = s.replaceAll("[^A-Za-z0-9._-]", "_");
+    return t.isEmpty() || t.startsWith(".") ? "case_" + t : t;
+  }
+
+  private void writeVolumes(Path file, Map<String, Map<Organ, Double>> byCase, List<Organ> list) throws IOException {
+    String text;
+    if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
+      Map<String, Map<String, Double>> j = new LinkedHashMap<>();
+      byCase.forEach((k, v) -> {
+        Map<String, Double> m = new LinkedHashMap<>();
+        v.forEach((o, ml) -> m.put(o.key(), ml));
+        j.put(k, m);
+      });
+      text = new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(Map.of("volumes_ml", j));
+    } else {
+      StringBuilder sb = new StringBuilder("case");
+      for (Organ o : list) sb.append(',').append(o.key()).append("_ml");
+      sb.append('\n');
+      byCase.forEach((k, v) -> {
+        sb.append(k);
+        for (Organ o : list) sb.append(',').append(String.format(Locale.ROOT, "%.3f", v.getOrDefault(o, 0.0)));
+        sb.append('\n');
+      });
+      text = sb.toString();
+    }
+    AtomicFiles.write(file, true, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+  }
+}

@@ -1,0 +1,140 @@
+package org.medvlm.cli;
+
+import ai.djl.Device;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.medvlm.BadInputException;
+import org.medvlm.data.Dataset;
+import org.medvlm.data.LabelMap;
+import org.medvlm.data.Organ;
+import org.medvlm.data.Split;
+import org.medvlm.infer.Devices;
+import org.medvlm.io.AtomicFiles;
+import org.medvlm.model.UNetConfig;
+import org.medvlm.preprocess.AugmentConfig;
+import org.medvlm.preprocess.PreprocessConfig;
+import org.medvlm.train.TrainConfig;
+import org.medvlm.train.Trainer;
+import org.medvlm.train.UNetTask;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train a model on a BTCV- or MSD-layout dataset (split by case).",
+        "The output folder holds latest/previous/best checkpoints, curves.csv and model.json.",
+        "Stop at any time; --resume continues from the latest checkpoint with the same result."})
+final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "NAME", description = "Model to train: unet.")
+  String model;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder (BTCV or MSD layout).")
+  Path data;
+
+  @Option(names = "--label-map", paramLabel = "TSV", description = "Map the labels' ids to BTCV ids.")
+  Path labelMap;
+
+  @Option(names = "--val-cases", paramLabel = "N", description = "Validation cases (default: 6 of 30, else 20%).")
+  Integer valCases;
+
+  @Option(names = "--split", paramLabel = "FILE|N/M", description = "A file of validation case ids, or train/validation counts such as 24/6.")
+  String split;
+
+  @Option(names = "--out", defaultValue = "runs/unet", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoint.")
+  boolean resume;
+
+  @Option(names = "--epochs", defaultValue = "50", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch", defaultValue = "8", paramLabel = "N", description = "Slices per step (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--lr", defaultValue = "1e-4", paramLabel = "LR", description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
+  float lr;
+
+  @Option(names = "--weight-decay", defaultValue = "1e-4", paramLabel = "W", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
+  float weightDecay;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--organs", defaultValue = "all", paramLabel = "LIST", description = "Organs to learn (default: all 13).")
+  String organs;
+
+  @Option(names = "--size", defaultValue = "224", paramLabel = "PX", description = "Model input size (default: ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(names = "--spacing", defaultValue = "1.5", paramLabel = "MM", description = "In-plane spacing in mm, 0 = native (default: ${DEFAULT-VALUE}).")
+  double spacing;
+
+  @Option(names = "--context", defaultValue = "1", paramLabel = "N", description = "Slices stacked as channels (odd; 1 = 2D).")
+  int context;
+
+  @Option(names = "--width", defaultValue = "32", paramLabel = "C", description = "U-Net channels of the first level (default: ${DEFAULT-VALUE}, 7.7 M parameters).")
+  int width;
+
+  @Option(names = "--depth", defaultValue = "4", paramLabel = "N", description = "U-Net down-samplings (default: ${DEFAULT-VALUE}).")
+  int depth;
+
+  @Option(names = "--no-augment", description = "Train without augmentation.")
+  boolean noAugment;
+
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!model.equals(UNetTask.TYPE)) throw new BadInputException("--model", "unknown model '" + model + "' (available: unet)");
+    if (split != null && valCases != null) throw new BadInputException("--split", "give --split or --val-cases, not both");
+    List<Organ> organList = Organ.parseList(organs);
+    Device dev = Devices.parse(device);
+    var err = spec.commandLine().getErr();
+    Dataset dataset = Dataset.open(data, labelMap == null ? null : LabelMap.read(labelMap));
+    String splitSpec = split;
+    if (valCases != null) splitSpec = (dataset.cases().size() - valCases) + "/" + valCases;
+    Split sp = Split.of(dataset.cases(), splitSpec, seed);
+    double sp2 = spacing > 0 ? spacing : Double.NaN;
+    PreprocessConfig pre;
+    UNetConfig net;
+    try {
+      pre = PreprocessConfig.defaults().withSize(size).withSpacing(new double[] {sp2, sp2, Double.NaN}).withContextSlices(context);
+      net = new UNetConfig(context, organList.size() + 1, width, depth);
+      if (size % (1 << depth) != 0) throw new IllegalArgumentException("--size " + size + " must be divisible by 2^depth = " + (1 << depth));
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--size/--width/--depth/--context", e.getMessage());
+    }
+    TrainConfig cfg = new TrainConfig(epochs, batch, lr, weightDecay, seed, organList, pre, noAugment ? AugmentConfig.none() : AugmentConfig.defaults());
+    err.printf(Locale.ROOT, "training %s on %d cases (validation %d) on %s; output %s%n", model, sp.train().size(), sp.validation().size(), dev, out);
+    Trainer.Result r = new Trainer(new UNetTask(net, organList, size), cfg, out, dev, new ConsoleProgress(err)).run(dataset, sp, resume);
+    writeCard(r, cfg, sp);
+    spec.commandLine().getOut().printf(Locale.ROOT, "best epoch %d: mean validation Dice %.4f (3D, original grids); %d trainable parameters; %s%n",
+        r.bestEpoch(), r.bestMeanDice(), r.parameters(), out.resolve("best.ckpt"));
+    return Main.OK;
+  }
+
+  private void writeCard(Trainer.Result r, TrainConfig cfg, Split sp) throws java.io.IOException {
+    JsonObject card = new JsonObject();
+    card.addProperty("model", model);
+    card.addProperty("data", data.toAbsolutePath().toString());
+    card.add("train_cases", new GsonBuilder().create().toJsonTree(sp.train().stream().map(Dataset.Case::id).toList()));
+    card.add("validation_cases", new GsonBuilder().create().toJsonTree(sp.validation().stream().map(Dataset.Case::id).toList()));
+    card.addProperty("trainable_parameters", r.parameters());
+    card.addProperty("best_epoch", r.bestEpoch());
+    card.addProperty("best_mean_validation_dice", r.bestMeanDice());
+    card.add("config", new GsonBuilder().serializeSpecialFloatingPointValues().create().toJsonTree(cfg));
+    card.add("history", new GsonBuilder().serializeSpecialFloatingPointValues().create().toJsonTree(r.history()));
+    card.addProperty("java", System.getProperty("java.version"));
+    card.addProperty("djl", ai.djl.engine.Engine.getDjlVersion());
+    String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(card);
+    AtomicFiles.write(out.resolve("model.json"), true, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+  }
+}

@@ -1,0 +1,24 @@
+package org.medvlm.infer;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import org.medvlm.BadInputException;
+
+/** Parses {@code cpu}, {@code gpu} or {@code auto} (the GPU when there is one). */
+public final class Devices {
+  private Devices() {}
+
+  public static Device parse(String name) throws BadInputException {
+    String n = name == null ? "auto" : name.trim().toLowerCase(java.util.Locale.ROOT);
+    int gpus = Engine.getInstance().getGpuCount();
+    return switch (n) {
+      case "cpu" -> Device.cpu();
+      case "gpu" -> {
+        if (gpus == 0) throw new BadInputException("--device", "gpu requested but PyTorch sees no GPU (build with -Pcuda and check the NVIDIA driver)");
+        yield Device.gpu();
+      }
+      case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
+      default -> throw new BadInputException("--device", "unknown device '" + name + "' (cpu, gpu or auto)");
+    };
+  }
+}

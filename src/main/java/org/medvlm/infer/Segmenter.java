@@ -1,0 +1,120 @@
+package org.medvlm.infer;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonElement;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.imglib2.type.numeric.integer.IntType;
+import net.imglib2.type.numeric.real.FloatType;
+import org.medvlm.BadInputException;
+import org.medvlm.data.Organ;
+import org.medvlm.preprocess.PreparedVolume;
+import org.medvlm.preprocess.PreprocessConfig;
+import org.medvlm.preprocess.Preprocessor;
+import org.medvlm.train.Checkpoint;
+import org.medvlm.train.CheckpointStore;
+import org.medvlm.train.SegmentationTask;
+import org.medvlm.train.UNetTask;
+import org.medvlm.volume.Volume;
+
+/**
+ * A trained model ready to segment CT volumes: loaded once from a checkpoint (or a training
+ * folder's best checkpoint), then applied with the preprocessing it was trained with; the labels
+ * come back on exactly the input's grid, in BTCV ids.
+ */
+public final class Segmenter implements AutoCloseable {
+  private final SegmentationTask task;
+  private final List<Organ> organs;
+  private final Preprocessor preprocessor;
+  private final NDManager manager;
+  private final ParameterStore ps;
+  private final Path source;
+
+  /** Labels on the input grid and the volume of each requested organ in mL. */
+  public record Result(Volume<IntType> labels, Map<Organ, Double> volumesMl) {}
+
+  private Segmenter(SegmentationTask task, List<Organ> organs, Preprocessor pre, NDManager manager, Path source) {
+    this.task = task;
+    this.organs = organs;
+    this.preprocessor = pre;
+    this.manager = manager;
+    this.ps = new ParameterStore(manager, false);
+    this.source = source;
+  }
+
+  public static Segmenter open(Path model, Device device) throws IOException {
+    CheckpointStore.Loaded loaded = CheckpointStore.open(model);
+    Checkpoint c = loaded.checkpoint();
+    List<Organ> organs = new ArrayList<>();
+    for (JsonElement e : c.meta().getAsJsonArray("organs")) organs.add(Organ.ofId(e.getAsInt()));
+    PreprocessConfig pre = PreprocessConfig.fromJson(c.meta().get("preprocess").toString());
+    SegmentationTask task = switch (c.modelType()) {
+      case UNetTask.TYPE -> UNetTask.from(c.meta().getAsJsonObject("model"), organs, pre.size());
+      default -> throw new BadInputException(loaded.file(), "model type '" + c.modelType() + "' cannot be run by this version");
+    };
+    NDManager manager = NDManager.newBaseManager(device);
+    try {
+      task.block().initialize(manager, DataType.FLOAT32, task.inputShape(1));
+      task.block().loadParameters(manager, new DataInputStream(new ByteArrayInputStream(c.weights())));
+    } catch (MalformedModelException | RuntimeException e) {
+      manager.close();
+      throw new BadInputException(loaded.file(), "weights do not fit the model described in the checkpoint: " + e.getMessage());
+    }
+    return new Segmenter(task, organs, new Preprocessor(pre), manager, loaded.file());
+  }
+
+  /** The organs the model was trained for. */
+  public List<Organ> organs() {
+    return organs;
+  }
+
+  public Path source() {
+    return source;
+  }
+
+  /**
+   * @param requested organs to keep (must be among {@link #organs()})
+   * @param postprocess keep each organ's largest 3D component and fill its holes
+   */
+  public Result segment(Volume<FloatType> ct, List<Organ> requested, int batchSize, boolean postprocess) throws BadInputException {
+    for (Organ o : requested) {
+      if (!organs.contains(o)) {
+        throw new BadInputException("--organs", "the model was trained for " + names(organs) + ", not " + o.key());
+      }
+    }
+    PreparedVolume p = preprocessor.prepare(ct);
+    int[] slices = task.predict(manager, ps, p, batchSize);
+    Volume<IntType> labels = p.mapping().labelsToOriginal(slices);
+    int[] l = Volume.ints(labels);
+    boolean[] keep = new boolean[Organ.MAX_ID + 1];
+    for (Organ o : requested) keep[o.id()] = true;
+    for (int i = 0; i < l.length; i++) if (!keep[l[i]]) l[i] = 0;
+    if (postprocess) PostProcess.apply(l, labels.dims(), requested.stream().mapToInt(Organ::id).toArray());
+    double[] s = labels.geometry().spacing();
+    double voxelMl = s[0] * s[1] * s[2] / 1000.0;
+    long[] counts = new long[Organ.MAX_ID + 1];
+    for (int v : l) counts[v]++;
+    Map<Organ, Double> ml = new LinkedHashMap<>();
+    for (Organ o : requested) ml.put(o, counts[o.id()] * voxelMl);
+    return new Result(labels, ml);
+  }
+
+  private static String names(List<Organ> organs) {
+    return String.join(", ", organs.stream().map(Organ::key).toList());
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
