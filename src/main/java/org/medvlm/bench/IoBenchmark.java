@@ -92,9 +92,18 @@ public final class IoBenchmark {
 
   /** Peak resident set size of the process (Linux VmHWM), or -1 where unknown. */
   static long peakRss() {
+    return procStatus("VmHWM:");
+  }
+
+  /** Current resident set size of the process (Linux VmRSS), or -1 where unknown. */
+  static long currentRss() {
+    return procStatus("VmRSS:");
+  }
+
+  private static long procStatus(String key) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        if (line.startsWith(key)) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
       }
     } catch (IOException | NumberFormatException e) {
       return -1;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.medvlm.BadInputException;
 import org.medvlm.bench.IoBenchmark;
+import org.medvlm.bench.TrainingMemoryBenchmark;
 import org.medvlm.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,9 +21,10 @@ import picocli.CommandLine.Parameters;
     description = {"Measure speed and memory; prints a table and optionally writes JSON.",
         "io: read and preprocess a 512 x 512 x 150 int16 .nii.gz (read time, preprocessing time, peak heap),",
         "    with plain gunzip of the same file as the in-run reference.",
+        "memory: resident memory over --steps U-Net training steps after a warm-up (drift should stay within 5%).",
         "Warm-up runs are excluded; figures are medians of --repeats runs."})
 final class BenchCommand implements Callable<Integer> {
-  enum Target { io, all }
+  enum Target { io, memory, all }
 
   @Parameters(index = "0", defaultValue = "all", paramLabel = "TARGET", description = "What to measure: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Target target;
@@ -38,6 +40,15 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--repeats", defaultValue = "5", paramLabel = "N", description = "Measured runs after the warm-up (default: ${DEFAULT-VALUE}).")
   int repeats;
+
+  @Option(names = "--steps", defaultValue = "2000", paramLabel = "N", description = "memory: training steps measured (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--train-size", defaultValue = "128", paramLabel = "PX", description = "memory: slice size (default: ${DEFAULT-VALUE}).")
+  int trainSize;
+
+  @Option(names = "--train-width", defaultValue = "8", paramLabel = "C", description = "memory: U-Net width (default: ${DEFAULT-VALUE}).")
+  int trainWidth;
 
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to keep the generated test volume (default: a temporary folder, deleted after).")
   Path workDir;
@@ -61,17 +72,29 @@ final class BenchCommand implements Callable<Integer> {
     results.put("cpus", Runtime.getRuntime().availableProcessors());
     results.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
     try {
-      IoBenchmark.Result io = IoBenchmark.run(dir, size, slices, repeats, err::println);
-      results.put("io", io);
-      out.printf(Locale.ROOT, "io: %d x %d x %d int16 .nii.gz (%.1f MB), %d repeats, %d CPUs, max heap %.0f MB%n",
-          io.dims()[0], io.dims()[1], io.dims()[2], io.fileBytes() / 1e6, io.repeats(), Runtime.getRuntime().availableProcessors(),
-          Runtime.getRuntime().maxMemory() / 1e6);
-      out.printf(Locale.ROOT, "  %-34s %8.3f s%n", "gunzip only (reference)", io.gunzipSeconds());
-      out.printf(Locale.ROOT, "  %-34s %8.3f s   (%.2f x gunzip)%n", "read NIfTI", io.readSeconds(), io.readOverGunzip());
-      out.printf(Locale.ROOT, "  %-34s %8.3f s   (%d slices of 224 x 224)%n", "preprocess", io.preprocessSeconds(), io.preparedSlices());
-      out.printf(Locale.ROOT, "  %-34s %8.3f s   (target < 3 s)%n", "read + preprocess", io.readSeconds() + io.preprocessSeconds());
-      out.printf(Locale.ROOT, "  %-34s %8.0f MB  (target < 1500 MB)%n", "peak heap, read + preprocess", io.peakHeapBytes() / 1e6);
-      out.printf(Locale.ROOT, "  %-34s %8.0f MB%n", "peak RSS of the process", io.peakRssBytes() / 1e6);
+      if (target == Target.io || target == Target.all) {
+        IoBenchmark.Result io = IoBenchmark.run(dir, size, slices, repeats, err::println);
+        results.put("io", io);
+        out.printf(Locale.ROOT, "io: %d x %d x %d int16 .nii.gz (%.1f MB), %d repeats, %d CPUs, max heap %.0f MB%n",
+            io.dims()[0], io.dims()[1], io.dims()[2], io.fileBytes() / 1e6, io.repeats(), Runtime.getRuntime().availableProcessors(),
+            Runtime.getRuntime().maxMemory() / 1e6);
+        out.printf(Locale.ROOT, "  %-34s %8.3f s%n", "gunzip only (reference)", io.gunzipSeconds());
+        out.printf(Locale.ROOT, "  %-34s %8.3f s   (%.2f x gunzip)%n", "read NIfTI", io.readSeconds(), io.readOverGunzip());
+        out.printf(Locale.ROOT, "  %-34s %8.3f s   (%d slices of 224 x 224)%n", "preprocess", io.preprocessSeconds(), io.preparedSlices());
+        out.printf(Locale.ROOT, "  %-34s %8.3f s   (target < 3 s)%n", "read + preprocess", io.readSeconds() + io.preprocessSeconds());
+        out.printf(Locale.ROOT, "  %-34s %8.0f MB  (target < 1500 MB)%n", "peak heap, read + preprocess", io.peakHeapBytes() / 1e6);
+        out.printf(Locale.ROOT, "  %-34s %8.0f MB%n", "peak RSS of the process", io.peakRssBytes() / 1e6);
+      }
+      if (target == Target.memory || target == Target.all) {
+        if (steps < 100) throw new BadInputException("--steps", "must be at least 100");
+        TrainingMemoryBenchmark.Result m = TrainingMemoryBenchmark.run(steps, 200, trainSize, trainWidth, 4, err::println);
+        results.put("memory", m);
+        out.printf(Locale.ROOT, "memory: %d U-Net training steps (width %d, %d x %d, batch 4) after 200 warm-up steps, %.1f steps/s%n",
+            m.steps(), trainWidth, trainSize, trainSize, m.stepsPerSecond());
+        out.printf(Locale.ROOT, "  %-34s %8.0f MB -> %.0f MB (max %.0f MB)%n", "resident memory, first -> last", m.rss()[0] / 1e6,
+            m.rss()[m.rss().length - 1] / 1e6, java.util.Arrays.stream(m.rss()).max().orElse(0) / 1e6);
+        out.printf(Locale.ROOT, "  %-34s %+8.2f %%   (target within 5%%)%n", "drift", m.driftPercent());
+      }
     } finally {
       if (temp) {
         try (var s = Files.walk(dir)) {

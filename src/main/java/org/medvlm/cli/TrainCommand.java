@@ -77,14 +77,16 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--context", defaultValue = "1", paramLabel = "N", description = "Slices stacked as channels (odd; 1 = 2D).")
   int context;
 
-  @Option(names = "--width", defaultValue = "32", paramLabel = "C", description = "U-Net channels of the first level (default: ${DEFAULT-VALUE}, 7.7 M parameters).")
+  @Option(names = "--width", defaultValue = "33", paramLabel = "C", description = "U-Net channels of the first level (default: ${DEFAULT-VALUE}: 7.70 M parameters, as the study's U-Net).")
   int width;
 
   @Option(names = "--depth", defaultValue = "4", paramLabel = "N", description = "U-Net down-samplings (default: ${DEFAULT-VALUE}).")
   int depth;
 
-  @Option(names = "--no-augment", description = "Train without augmentation.")
-  boolean noAugment;
+  @Option(names = "--augment", defaultValue = "safe", paramLabel = "SET",
+      description = {"Augmentations: safe (intensity shift/scale, noise; default), study (also left-right and",
+          "anterior-posterior flips and 90 degree turns, as the study), none."})
+  String augment;
 
   @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
   String device;
@@ -112,7 +114,13 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--size/--width/--depth/--context", e.getMessage());
     }
-    TrainConfig cfg = new TrainConfig(epochs, batch, lr, weightDecay, seed, organList, pre, noAugment ? AugmentConfig.none() : AugmentConfig.defaults());
+    AugmentConfig aug;
+    try {
+      aug = AugmentConfig.named(augment);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--augment", e.getMessage());
+    }
+    TrainConfig cfg = new TrainConfig(epochs, batch, lr, weightDecay, seed, organList, pre, aug);
     err.printf(Locale.ROOT, "training %s on %d cases (validation %d) on %s; output %s%n", model, sp.train().size(), sp.validation().size(), dev, out);
     Trainer.Result r = new Trainer(new UNetTask(net, organList, size), cfg, out, dev, new ConsoleProgress(err)).run(dataset, sp, resume);
     writeCard(r, cfg, sp);

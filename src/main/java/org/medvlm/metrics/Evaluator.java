@@ -16,9 +16,16 @@ public final class Evaluator {
   public static final double DEFAULT_NSD_TOLERANCE_MM = 2.0;
 
   private final double nsdToleranceMm;
+  private final boolean surfaces;
 
   public Evaluator(double nsdToleranceMm) {
+    this(nsdToleranceMm, true);
+  }
+
+  /** @param surfaces false computes overlap and volumes only (HD95, ASSD and NSD stay null), for speed */
+  public Evaluator(double nsdToleranceMm, boolean surfaces) {
     this.nsdToleranceMm = nsdToleranceMm;
+    this.surfaces = surfaces;
   }
 
   /** @throws IllegalArgumentException if the grids differ */
@@ -63,6 +70,10 @@ public final class Evaluator {
       }
       double dice = 2.0 * inter / (np + nr);
       double iou = inter / (double) (np + nr - inter);
+      if (!surfaces) {
+        out.add(new OrganMetrics(organ, OrganMetrics.Status.PRESENT, dice, iou, null, null, null, mlP, mlR));
+        continue;
+      }
       SurfaceDistances sd = SurfaceDistances.of(a, b, bd, spacing);
       out.add(new OrganMetrics(organ, OrganMetrics.Status.PRESENT, dice, iou, sd.hd95(), sd.assd(), sd.nsd(nsdToleranceMm), mlP, mlR));
     }

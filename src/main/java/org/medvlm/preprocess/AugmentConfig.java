@@ -27,6 +27,25 @@ public record AugmentConfig(double flipLeftRight, double flipAnteriorPosterior, 
     return new AugmentConfig(0.5, 0.5, 0.5, 0.5, 0.1, 0.5, 0.1, 0.3, 0.02);
   }
 
+  /**
+   * Intensity changes and noise only. Slices are in RAS orientation after preprocessing, so flips
+   * and quarter turns only teach the model that left and right organs (kidneys, adrenal glands)
+   * may swap sides; this is the default for multi-organ training.
+   */
+  public static AugmentConfig intensityOnly() {
+    return new AugmentConfig(0, 0, 0, 0.5, 0.1, 0.5, 0.1, 0.3, 0.02);
+  }
+
+  /** By name: "study" ({@link #defaults()}), "safe" ({@link #intensityOnly()}) or "none". */
+  public static AugmentConfig named(String name) {
+    return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "study" -> defaults();
+      case "safe" -> intensityOnly();
+      case "none" -> none();
+      default -> throw new IllegalArgumentException("unknown augmentation set '" + name + "' (study, safe or none)");
+    };
+  }
+
   public static AugmentConfig none() {
     return new AugmentConfig(0, 0, 0, 0, 0, 0, 0, 0, 0);
   }

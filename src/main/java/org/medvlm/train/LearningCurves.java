@@ -5,9 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 import org.medvlm.io.AtomicFiles;
 
-/** Writes {@code curves.csv}: losses and validation Dice per epoch (rewritten after each epoch). */
+/**
+ * Writes {@code curves.csv} (losses and validation Dice per epoch) and {@code curves.png} (the
+ * same as two plots), both rewritten atomically after each epoch.
+ */
 final class LearningCurves {
   private LearningCurves() {}
 
@@ -26,5 +33,32 @@ final class LearningCurves {
       sb.append('\n');
     }
     AtomicFiles.write(dir.resolve("curves.csv"), true, o -> o.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
+    writePng(dir.resolve("curves.png"), history);
+  }
+
+  private static void writePng(Path file, List<EpochMetrics> history) throws IOException {
+    System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));
+    XYSeries train = new XYSeries("train loss"), val = new XYSeries("validation loss");
+    XYSeries dice = new XYSeries("validation Dice (3D, mean)"), slice = new XYSeries("validation Dice (slices)");
+    for (EpochMetrics m : history) {
+      train.add(m.epoch(), m.trainLoss());
+      if (Double.isFinite(m.valLoss())) val.add(m.epoch(), m.valLoss());
+      dice.add(m.epoch(), m.meanValDice());
+      if (Double.isFinite(m.valSliceDice())) slice.add(m.epoch(), m.valSliceDice());
+    }
+    XYSeriesCollection losses = new XYSeriesCollection();
+    losses.addSeries(train);
+    losses.addSeries(val);
+    XYSeriesCollection dices = new XYSeriesCollection();
+    dices.addSeries(dice);
+    dices.addSeries(slice);
+    JFreeChart a = ChartFactory.createXYLineChart("Loss", "epoch", "loss", losses);
+    JFreeChart b = ChartFactory.createXYLineChart("Validation Dice", "epoch", "Dice", dices);
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(1200, 450, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = img.createGraphics();
+    a.draw(g, new java.awt.geom.Rectangle2D.Double(0, 0, 600, 450));
+    b.draw(g, new java.awt.geom.Rectangle2D.Double(600, 0, 600, 450));
+    g.dispose();
+    AtomicFiles.write(file, true, o -> javax.imageio.ImageIO.write(img, "png", o));
   }
 }

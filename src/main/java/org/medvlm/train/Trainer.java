@@ -2,12 +2,10 @@ package org.medvlm.train;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -96,6 +94,14 @@ public final class Trainer {
     Engine.getInstance().setRandomSeed((int) config.seed());
     try (NDManager root = NDManager.newBaseManager(device)) {
       task.block().initialize(root, DataType.FLOAT32, task.inputShape(config.batchSize()));
+      CheckpointStore.Loaded resumeFrom = null;
+      if (resume && store.hasLatest()) {
+        resumeFrom = store.loadLatest();
+        if (resumeFrom.fallbackReason() != null) {
+          listener.message("latest checkpoint unusable (" + resumeFrom.fallbackReason() + "); using " + resumeFrom.file().getFileName());
+        }
+        restoreWeights(resumeFrom.checkpoint(), root); // replaces the parameter arrays: before enabling gradients
+      }
       List<Parameter> params = new ArrayList<>();
       for (var p : task.block().getParameters().values()) {
         if (p.requiresGradient()) {
@@ -107,11 +113,9 @@ public final class Trainer {
       AdamW opt = new AdamW(params, config.learningRate(), config.weightDecay(), root);
       List<EpochMetrics> history = new ArrayList<>();
       int startEpoch = 0;
-      if (resume && store.hasLatest()) {
-        CheckpointStore.Loaded l = store.loadLatest();
-        if (l.fallbackReason() != null) listener.message("latest checkpoint unusable (" + l.fallbackReason() + "); using " + l.file().getFileName());
-        startEpoch = restore(l.checkpoint(), root, opt, history) + 1;
-        listener.message("resuming after epoch " + startEpoch + " from " + l.file());
+      if (resumeFrom != null) {
+        startEpoch = restoreState(resumeFrom.checkpoint(), root, opt, history) + 1;
+        listener.message("resuming after epoch " + startEpoch + " from " + resumeFrom.file());
       }
       ParameterStore ps = new ParameterStore(root, false);
       Augmenter aug = new Augmenter(config.augment());
@@ -129,12 +133,7 @@ public final class Trainer {
             long sampleSeed = (config.seed() * 31 + epoch) * 1_000_003L + k;
             batch.add(aug.apply(new Augmenter.Sample(v.input(at[1]), v.labelSlice(at[1]), v.size()), sampleSeed));
           }
-          try (NDManager step = root.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = task.loss(step, ps, batch, true);
-            gc.backward(loss);
-            lossSum += loss.getFloat();
-          }
-          opt.step();
+          lossSum += TrainStep.run(task, root, ps, opt, batch);
           double elapsed = (System.nanoTime() - t0) / 1e9;
           double sps = (s + 1) * (double) config.batchSize() / elapsed;
           double eta = elapsed / (s + 1) * (steps - s - 1) + (config.epochs() - epoch - 1) * elapsed / (s + 1) * steps;
@@ -163,7 +162,7 @@ public final class Trainer {
   }
 
   private EpochMetrics validate(int epoch, double trainLoss, double seconds, double sps, NDManager root, ParameterStore ps, List<ValCase> val) {
-    Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_NSD_TOLERANCE_MM);
+    Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_NSD_TOLERANCE_MM, false);
     Map<String, double[]> sums = new LinkedHashMap<>();
     long[][] slice = new long[Organ.MAX_ID + 1][3]; // intersection, predicted, reference at model resolution
     double lossSum = 0;
@@ -237,8 +236,7 @@ public final class Trainer {
     return new Checkpoint(meta, w.toByteArray(), opt.state().encode());
   }
 
-  /** Loads weights, optimiser state and history; returns the epoch the checkpoint ended. */
-  private int restore(Checkpoint c, NDManager root, AdamW opt, List<EpochMetrics> history) throws IOException {
+  private void restoreWeights(Checkpoint c, NDManager root) throws IOException {
     if (!c.modelType().equals(task.modelType())) {
       throw new BadInputException(out, "holds a " + c.modelType() + " checkpoint, not " + task.modelType());
     }
@@ -250,6 +248,10 @@ public final class Trainer {
     } catch (ai.djl.MalformedModelException e) {
       throw new BadInputException(out, "checkpoint weights do not fit the model: " + e.getMessage());
     }
+  }
+
+  /** Loads optimiser state and history; returns the epoch the checkpoint ended. */
+  private int restoreState(Checkpoint c, NDManager root, AdamW opt, List<EpochMetrics> history) {
     try (NDManager tmp = root.newSubManager()) {
       opt.restore(NDList.decode(tmp, c.optimizer()), c.meta().get("step").getAsLong());
     }

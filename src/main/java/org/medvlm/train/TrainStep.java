@@ -1,0 +1,30 @@
+package org.medvlm.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+import org.medvlm.preprocess.Augmenter;
+
+/**
+ * One optimisation step: forward and loss in a step-scoped manager (released when the step
+ * ends), backward, AdamW update. The trainer and the memory benchmark both call this, so the
+ * benchmark measures exactly what training does.
+ */
+public final class TrainStep {
+  private TrainStep() {}
+
+  /** Returns the batch loss. */
+  public static double run(SegmentationTask task, NDManager root, ParameterStore ps, AdamW opt, List<Augmenter.Sample> batch) {
+    double value;
+    try (NDManager step = root.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray loss = task.loss(step, ps, batch, true);
+      gc.backward(loss);
+      value = loss.getFloat();
+    }
+    opt.step();
+    return value;
+  }
+}

@@ -1,0 +1,69 @@
+package org.medvlm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.gson.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medvlm.BadInputException;
+
+class CheckpointStoreTest {
+  @TempDir Path tmp;
+
+  static Checkpoint ckpt(int epoch) {
+    JsonObject meta = new JsonObject();
+    meta.addProperty("model_type", "unet");
+    meta.addProperty("epoch", epoch);
+    return new Checkpoint(meta, new byte[] {1, 2, (byte) epoch}, new byte[] {9, 8});
+  }
+
+  @Test
+  void roundTripAndChecksum() throws Exception {
+    Path f = tmp.resolve("c.ckpt");
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    ckpt(3).writeTo(b);
+    byte[] bytes = b.toByteArray();
+    Files.write(f, bytes);
+    Checkpoint c = Checkpoint.read(f);
+    assertEquals(3, c.meta().get("epoch").getAsInt());
+    assertArrayEquals(new byte[] {1, 2, 3}, c.weights());
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(f, bytes);
+    assertTrue(assertThrows(BadInputException.class, () -> Checkpoint.read(f)).getMessage().contains("damaged"));
+    Files.writeString(f, "PK not a checkpoint");
+    assertTrue(assertThrows(BadInputException.class, () -> Checkpoint.read(f)).getMessage().contains("not a Med-VLM checkpoint"));
+  }
+
+  @Test
+  void twoGenerationsAndFallbackToTheOlderOne() throws Exception {
+    CheckpointStore store = new CheckpointStore(tmp);
+    store.saveLatest(ckpt(1));
+    store.saveLatest(ckpt(2));
+    assertEquals(2, store.loadLatest().checkpoint().meta().get("epoch").getAsInt());
+    byte[] latest = Files.readAllBytes(tmp.resolve(CheckpointStore.LATEST));
+    Files.write(tmp.resolve(CheckpointStore.LATEST), java.util.Arrays.copyOf(latest, latest.length - 7));
+    CheckpointStore.Loaded l = store.loadLatest();
+    assertEquals(1, l.checkpoint().meta().get("epoch").getAsInt());
+    assertTrue(l.fallbackReason().contains("damaged"), l.fallbackReason());
+    Files.delete(tmp.resolve(CheckpointStore.LATEST));
+    assertEquals(1, store.loadLatest().checkpoint().meta().get("epoch").getAsInt(), "killed between rotation and rename");
+    Files.delete(tmp.resolve(CheckpointStore.PREVIOUS));
+    BadInputException e = assertThrows(BadInputException.class, store::loadLatest);
+    assertTrue(e.getMessage().contains("no loadable checkpoint"), e.getMessage());
+  }
+
+  @Test
+  void aFolderMeansItsBestCheckpoint() throws Exception {
+    CheckpointStore store = new CheckpointStore(tmp);
+    store.saveLatest(ckpt(5));
+    store.saveBest(ckpt(4));
+    assertEquals(4, CheckpointStore.open(tmp).checkpoint().meta().get("epoch").getAsInt());
+    assertEquals(5, CheckpointStore.open(tmp.resolve(CheckpointStore.LATEST)).checkpoint().meta().get("epoch").getAsInt());
+    try (var s = Files.list(tmp)) {
+      assertEquals(2, s.count(), "latest and best, no temporary files");
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package org.medvlm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medvlm.BadInputException;
+import org.medvlm.data.Dataset;
+import org.medvlm.data.Organ;
+import org.medvlm.data.PhantomGenerator;
+import org.medvlm.data.Split;
+import org.medvlm.model.UNetConfig;
+import org.medvlm.preprocess.AugmentConfig;
+import org.medvlm.preprocess.PreprocessConfig;
+
+/** Resuming gives the uninterrupted result; a process killed at any moment leaves a loadable checkpoint. */
+class ResumeTest {
+  @TempDir static Path data;
+  @TempDir Path tmp;
+  static final List<Organ> ORGANS = List.of(Organ.SPLEEN, Organ.LIVER);
+
+  @BeforeAll
+  static void phantoms() throws Exception {
+    PhantomGenerator.writeDataset(data, 3, 8, 64, false, s -> {});
+  }
+
+  private static TrainConfig config(int epochs) {
+    PreprocessConfig pre = PreprocessConfig.defaults().withSpacing(new double[] {6, 6, Double.NaN}).withSize(32);
+    return new TrainConfig(epochs, 4, 1e-3f, 1e-4f, 5, ORGANS, pre, AugmentConfig.defaults());
+  }
+
+  private static UNetTask task() {
+    return new UNetTask(new UNetConfig(1, 3, 4, 2), ORGANS, 32);
+  }
+
+  private static Trainer.Result train(Path out, int epochs, boolean resume) throws Exception {
+    Dataset d = Dataset.open(data, null);
+    Split s = Split.of(d.cases(), "2/1", 1);
+    return new Trainer(task(), config(epochs), out, Device.cpu(), TrainingListener.SILENT).run(d, s, resume);
+  }
+
+  @Test
+  void resumedRunEqualsUninterruptedRun() throws Exception {
+    Trainer.Result whole = train(tmp.resolve("whole"), 4, false);
+    train(tmp.resolve("parts"), 2, false);
+    Trainer.Result resumed = train(tmp.resolve("parts"), 4, true);
+    assertEquals(4, resumed.history().size());
+    for (int e = 0; e < 4; e++) {
+      assertEquals(whole.history().get(e).trainLoss(), resumed.history().get(e).trainLoss(), 1e-5, "epoch " + (e + 1));
+      assertEquals(whole.history().get(e).meanValDice(), resumed.history().get(e).meanValDice(), 1e-5);
+    }
+    byte[] a = Checkpoint.read(tmp.resolve("whole/latest.ckpt")).weights();
+    byte[] b = Checkpoint.read(tmp.resolve("parts/latest.ckpt")).weights();
+    assertArrayEquals(a, b, "same weights");
+  }
+
+  @Test
+  void startingAgainInAUsedFolderNeedsResume() throws Exception {
+    train(tmp.resolve("run"), 1, false);
+    BadInputException e = assertThrows(BadInputException.class, () -> train(tmp.resolve("run"), 2, false));
+    assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+  }
+
+  /** A real separate process, killed with SIGKILL at random moments, including during saves. */
+  @Test
+  void killedProcessAlwaysLeavesALoadableCheckpoint() throws Exception {
+    Path out = tmp.resolve("killed");
+    java.util.Random rnd = new java.util.Random(42);
+    int kills = 0;
+    for (int attempt = 0; attempt < 4; attempt++) {
+      Process p = launch(out, 40, attempt > 0);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.exists(out.resolve(CheckpointStore.LATEST)) && System.nanoTime() < deadline && p.isAlive()) Thread.sleep(50);
+      Thread.sleep(200 + rnd.nextInt(1500));
+      if (p.isAlive()) {
+        p.destroyForcibly().waitFor(); // SIGKILL
+        kills++;
+      }
+      CheckpointStore.Loaded l = new CheckpointStore(out).loadLatest();
+      assertEquals("unet", l.checkpoint().modelType());
+    }
+    assertTrue(kills >= 3, "the process was killed mid-run " + kills + " times");
+    Process finish = launch(out, 6, true);
+    assertEquals(0, finish.waitFor(), new String(finish.getInputStream().readAllBytes()));
+    assertTrue(new CheckpointStore(out).loadLatest().checkpoint().meta().get("epoch").getAsInt() >= 5);
+  }
+
+  private static Process launch(Path out, int epochs, boolean resume) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dmedvlm.checkpoint.writeDelayMs=150", "-cp", System.getProperty("java.class.path"), "org.medvlm.cli.Main",
+        "train", "--model", "unet", "--data", data.toString(), "--split", "2/1", "--out", out.toString(), "--epochs", String.valueOf(epochs),
+        "--size", "32", "--spacing", "6", "--width", "4", "--depth", "2", "--organs", "spleen,liver", "--device", "cpu", "--batch", "4"));
+    if (resume) cmd.add("--resume");
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+}
