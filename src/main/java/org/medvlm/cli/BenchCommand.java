@@ -87,13 +87,13 @@ final class BenchCommand implements Callable<Integer> {
       }
       if (target == Target.memory || target == Target.all) {
         if (steps < 100) throw new BadInputException("--steps", "must be at least 100");
-        TrainingMemoryBenchmark.Result m = TrainingMemoryBenchmark.run(steps, 200, trainSize, trainWidth, 4, err::println);
+        TrainingMemoryBenchmark.Result m = TrainingMemoryBenchmark.run(steps, 500, trainSize, trainWidth, 4, err::println);
         results.put("memory", m);
-        out.printf(Locale.ROOT, "memory: %d U-Net training steps (width %d, %d x %d, batch 4) after 200 warm-up steps, %.1f steps/s%n",
-            m.steps(), trainWidth, trainSize, trainSize, m.stepsPerSecond());
+        out.printf(Locale.ROOT, "memory: %d U-Net training steps (width %d, %d x %d, batch 4) after %d warm-up steps, %.1f steps/s%n",
+            m.steps(), trainWidth, trainSize, trainSize, m.warmup(), m.stepsPerSecond());
         out.printf(Locale.ROOT, "  %-34s %8.0f MB -> %.0f MB (max %.0f MB)%n", "resident memory, first -> last", m.rss()[0] / 1e6,
             m.rss()[m.rss().length - 1] / 1e6, java.util.Arrays.stream(m.rss()).max().orElse(0) / 1e6);
-        out.printf(Locale.ROOT, "  %-34s %+8.2f %%   (target within 5%%)%n", "drift", m.driftPercent());
+        out.printf(Locale.ROOT, "  %-34s %+8.2f %%   (target within 5%%)%n", "drift, first 3 -> last 3 samples", m.driftPercent());
       }
     } finally {
       if (temp) {

@@ -88,6 +88,10 @@ final class TrainCommand implements Callable<Integer> {
           "anterior-posterior flips and 90 degree turns, as the study), none."})
   String augment;
 
+  @Option(names = "--rare-repeats", defaultValue = "1", paramLabel = "N",
+      description = "Show slices with a rare organ (fewer voxels than the median organ) N times per epoch (default: ${DEFAULT-VALUE}).")
+  int rareRepeats;
+
   @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
   String device;
 
@@ -120,7 +124,8 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--augment", e.getMessage());
     }
-    TrainConfig cfg = new TrainConfig(epochs, batch, lr, weightDecay, seed, organList, pre, aug);
+    if (rareRepeats < 1) throw new BadInputException("--rare-repeats", "must be at least 1");
+    TrainConfig cfg = new TrainConfig(epochs, batch, lr, weightDecay, seed, organList, pre, aug, rareRepeats);
     err.printf(Locale.ROOT, "training %s on %d cases (validation %d) on %s; output %s%n", model, sp.train().size(), sp.validation().size(), dev, out);
     Trainer.Result r = new Trainer(new UNetTask(net, organList, size), cfg, out, dev, new ConsoleProgress(err)).run(dataset, sp, resume);
     writeCard(r, cfg, sp);

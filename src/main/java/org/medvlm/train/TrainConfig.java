@@ -16,17 +16,20 @@ import org.medvlm.preprocess.PreprocessConfig;
  * @param organs organs to segment (the model's classes besides background)
  * @param preprocess the shared preprocessing
  * @param augment training augmentations
+ * @param rareRepeats how often per epoch a slice showing a rare organ (fewer training voxels than
+ *     the median organ) is seen; 1 = plain epochs, as nnU-Net's foreground oversampling otherwise
  */
 public record TrainConfig(int epochs, int batchSize, float learningRate, float weightDecay, long seed, List<Organ> organs,
-    PreprocessConfig preprocess, AugmentConfig augment) {
+    PreprocessConfig preprocess, AugmentConfig augment, int rareRepeats) {
   public TrainConfig {
     if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1");
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
     if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be positive");
+    if (rareRepeats < 1) throw new IllegalArgumentException("rare-organ repeats must be at least 1");
     organs = List.copyOf(organs);
   }
 
   public TrainConfig withEpochs(int n) {
-    return new TrainConfig(n, batchSize, learningRate, weightDecay, seed, organs, preprocess, augment);
+    return new TrainConfig(n, batchSize, learningRate, weightDecay, seed, organs, preprocess, augment, rareRepeats);
   }
 }

@@ -87,8 +87,7 @@ public final class Trainer {
       Dataset.Loaded l = dataset.load(c);
       val.add(new ValCase(c.id(), pre.prepare(l.image(), l.labels()), l.labels()));
     }
-    List<int[]> slices = new ArrayList<>();
-    for (int v = 0; v < train.size(); v++) for (int z = 0; z < train.get(v).depth(); z++) slices.add(new int[] {v, z});
+    List<int[]> slices = epochSlices(train);
     if (slices.isEmpty()) throw new BadInputException(dataset.root(), "no training slices");
 
     Engine.getInstance().setRandomSeed((int) config.seed());
@@ -159,6 +158,31 @@ public final class Trainer {
       for (EpochMetrics m : history) if (m.meanValDice() > bestDice) { bestDice = m.meanValDice(); bestEpoch = m.epoch(); }
       return new Result(history, bestEpoch, bestDice, out, count);
     }
+  }
+
+  /**
+   * The (volume, slice) pairs of one epoch: every slice once, and slices that show a rare organ
+   * (fewer training voxels than the median organ) {@code rareRepeats} times in all.
+   */
+  private List<int[]> epochSlices(List<PreparedVolume> train) {
+    long[] voxels = new long[Organ.MAX_ID + 1];
+    for (PreparedVolume v : train) for (int l : v.labels()) voxels[l]++;
+    long[] counts = config.organs().stream().mapToLong(o -> voxels[o.id()]).sorted().toArray();
+    long median = counts.length == 0 ? 0 : counts[counts.length / 2];
+    boolean[] rare = new boolean[Organ.MAX_ID + 1];
+    for (Organ o : config.organs()) rare[o.id()] = voxels[o.id()] > 0 && voxels[o.id()] < median;
+    List<int[]> out = new ArrayList<>();
+    for (int v = 0; v < train.size(); v++) {
+      PreparedVolume pv = train.get(v);
+      int s2 = pv.size() * pv.size();
+      for (int z = 0; z < pv.depth(); z++) {
+        boolean hasRare = false;
+        for (int i = z * s2; i < (z + 1) * s2 && !hasRare; i++) hasRare = rare[pv.labels()[i]];
+        int copies = hasRare ? config.rareRepeats() : 1;
+        for (int c = 0; c < copies; c++) out.add(new int[] {v, z});
+      }
+    }
+    return out;
   }
 
   private EpochMetrics validate(int epoch, double trainLoss, double seconds, double sps, NDManager root, ParameterStore ps, List<ValCase> val) {
