@@ -3,7 +3,6 @@ package org.medvlm.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,14 +44,7 @@ public final class TrainingMemoryBenchmark {
     }
     try (NDManager root = NDManager.newBaseManager(Device.cpu())) {
       task.block().initialize(root, DataType.FLOAT32, task.inputShape(batch));
-      List<Parameter> params = new ArrayList<>();
-      for (var p : task.block().getParameters().values()) {
-        if (p.requiresGradient()) {
-          p.getArray().setRequiresGradient(true);
-          params.add(p);
-        }
-      }
-      AdamW opt = new AdamW(params, 1e-4f, 1e-4f, root);
+      AdamW opt = new AdamW(TrainStep.trainableParameters(task.block()), 1e-4f, 1e-4f, root);
       ParameterStore ps = new ParameterStore(root, false);
       int every = 100;
       long[] rss = new long[steps / every + 1];

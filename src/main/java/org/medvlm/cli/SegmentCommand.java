@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import net.imglib2.type.numeric.integer.IntType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.medvlm.BadInputException;
 import org.medvlm.data.CaseId;
@@ -114,7 +113,7 @@ final class SegmentCommand implements Callable<Integer> {
       try {
         if (Files.exists(target) && !overwrite) {
           err.printf(Locale.ROOT, "[%d/%d] %s: done already, skipped%n", n, cases.size(), e.getKey());
-          all.put(e.getKey(), volumesOf(NiftiReader.readLabels(target), list));
+          all.put(e.getKey(), Segmenter.volumesMl(NiftiReader.readLabels(target), list));
           continue;
         }
         long t0 = System.nanoTime();
@@ -132,15 +131,6 @@ final class SegmentCommand implements Callable<Integer> {
       return Main.BAD_INPUT;
     }
     return Main.OK;
-  }
-
-  private static Map<Organ, Double> volumesOf(Volume<IntType> labels, List<Organ> list) {
-    double[] s = labels.geometry().spacing();
-    long[] counts = new long[256];
-    for (int v : Volume.ints(labels)) if (v >= 0 && v < counts.length) counts[v]++;
-    Map<Organ, Double> ml = new LinkedHashMap<>();
-    for (Organ o : list) ml.put(o, counts[o.id()] * s[0] * s[1] * s[2] / 1000.0);
-    return ml;
   }
 
   /** A file name part from a folder name: letters, digits, '.', '_' and '-' only. */

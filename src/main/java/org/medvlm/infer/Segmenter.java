@@ -100,13 +100,18 @@ public final class Segmenter implements AutoCloseable {
     for (Organ o : requested) keep[o.id()] = true;
     for (int i = 0; i < l.length; i++) if (!keep[l[i]]) l[i] = 0;
     if (postprocess) PostProcess.apply(l, labels.dims(), requested.stream().mapToInt(Organ::id).toArray());
+    return new Result(labels, volumesMl(labels, requested));
+  }
+
+  /** Volume in mL of each organ in a BTCV label map. */
+  public static Map<Organ, Double> volumesMl(Volume<IntType> labels, List<Organ> organs) {
     double[] s = labels.geometry().spacing();
     double voxelMl = s[0] * s[1] * s[2] / 1000.0;
     long[] counts = new long[Organ.MAX_ID + 1];
-    for (int v : l) counts[v]++;
+    for (int v : Volume.ints(labels)) if (v >= 0 && v <= Organ.MAX_ID) counts[v]++;
     Map<Organ, Double> ml = new LinkedHashMap<>();
-    for (Organ o : requested) ml.put(o, counts[o.id()] * voxelMl);
-    return new Result(labels, ml);
+    for (Organ o : organs) ml.put(o, counts[o.id()] * voxelMl);
+    return ml;
   }
 
   private static String names(List<Organ> organs) {

@@ -16,6 +16,18 @@ import org.medvlm.preprocess.Augmenter;
 public final class TrainStep {
   private TrainStep() {}
 
+  /** Enables gradients on the block's trainable parameters and returns them in a fixed order. */
+  public static java.util.List<ai.djl.nn.Parameter> trainableParameters(ai.djl.nn.Block block) {
+    java.util.List<ai.djl.nn.Parameter> params = new java.util.ArrayList<>();
+    for (var p : block.getParameters().values()) {
+      if (p.requiresGradient()) {
+        p.getArray().setRequiresGradient(true);
+        params.add(p);
+      }
+    }
+    return params;
+  }
+
   /** Returns the batch loss. */
   public static double run(SegmentationTask task, NDManager root, ParameterStore ps, AdamW opt, List<Augmenter.Sample> batch) {
     double value;

@@ -101,13 +101,7 @@ public final class Trainer {
         }
         restoreWeights(resumeFrom.checkpoint(), root); // replaces the parameter arrays: before enabling gradients
       }
-      List<Parameter> params = new ArrayList<>();
-      for (var p : task.block().getParameters().values()) {
-        if (p.requiresGradient()) {
-          p.getArray().setRequiresGradient(true);
-          params.add(p);
-        }
-      }
+      List<Parameter> params = TrainStep.trainableParameters(task.block());
       long count = params.stream().mapToLong(p -> p.getArray().size()).sum();
       AdamW opt = new AdamW(params, config.learningRate(), config.weightDecay(), root);
       List<EpochMetrics> history = new ArrayList<>();
