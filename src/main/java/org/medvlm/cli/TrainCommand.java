@@ -89,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
   String augment;
 
   @Option(names = "--rare-repeats", defaultValue = "1", paramLabel = "N",
-      description = "Show slices with a rare organ (fewer voxels than the median organ) N times per epoch (default: ${DEFAULT-VALUE}).")
+      description = "Show slices with a rare organ (fewer voxels than the median organ) up to N times per epoch, the rarer the more (default: ${DEFAULT-VALUE}).")
   int rareRepeats;
 
   @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")

@@ -16,8 +16,8 @@ import org.medvlm.preprocess.PreprocessConfig;
  * @param organs organs to segment (the model's classes besides background)
  * @param preprocess the shared preprocessing
  * @param augment training augmentations
- * @param rareRepeats how often per epoch a slice showing a rare organ (fewer training voxels than
- *     the median organ) is seen; 1 = plain epochs, as nnU-Net's foreground oversampling otherwise
+ * @param rareRepeats at most how often per epoch a slice showing a rare organ (fewer training
+ *     voxels than the median organ) is seen, the rarer the more often; 1 = plain epochs
  */
 public record TrainConfig(int epochs, int batchSize, float learningRate, float weightDecay, long seed, List<Organ> organs,
     PreprocessConfig preprocess, AugmentConfig augment, int rareRepeats) {

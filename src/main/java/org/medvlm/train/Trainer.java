@@ -155,24 +155,28 @@ public final class Trainer {
   }
 
   /**
-   * The (volume, slice) pairs of one epoch: every slice once, and slices that show a rare organ
-   * (fewer training voxels than the median organ) {@code rareRepeats} times in all.
+   * The (volume, slice) pairs of one epoch: every slice once, and a slice that shows a rare organ
+   * (fewer training voxels than the median organ) ceil(sqrt(median / its voxels)) times, at most
+   * {@code rareRepeats}, by its rarest organ: the rarer the organ, the more often it is seen.
    */
   private List<int[]> epochSlices(List<PreparedVolume> train) {
     long[] voxels = new long[Organ.MAX_ID + 1];
     for (PreparedVolume v : train) for (int l : v.labels()) voxels[l]++;
     long[] counts = config.organs().stream().mapToLong(o -> voxels[o.id()]).sorted().toArray();
     long median = counts.length == 0 ? 0 : counts[counts.length / 2];
-    boolean[] rare = new boolean[Organ.MAX_ID + 1];
-    for (Organ o : config.organs()) rare[o.id()] = voxels[o.id()] > 0 && voxels[o.id()] < median;
+    int[] repeats = new int[Organ.MAX_ID + 1];
+    java.util.Arrays.fill(repeats, 1);
+    for (Organ o : config.organs()) {
+      long n = voxels[o.id()];
+      if (n > 0 && n < median) repeats[o.id()] = (int) Math.min(config.rareRepeats(), Math.ceil(Math.sqrt(median / (double) n)));
+    }
     List<int[]> out = new ArrayList<>();
     for (int v = 0; v < train.size(); v++) {
       PreparedVolume pv = train.get(v);
       int s2 = pv.size() * pv.size();
       for (int z = 0; z < pv.depth(); z++) {
-        boolean hasRare = false;
-        for (int i = z * s2; i < (z + 1) * s2 && !hasRare; i++) hasRare = rare[pv.labels()[i]];
-        int copies = hasRare ? config.rareRepeats() : 1;
+        int copies = 1;
+        for (int i = z * s2; i < (z + 1) * s2; i++) copies = Math.max(copies, repeats[pv.labels()[i]]);
         for (int c = 0; c < copies; c++) out.add(new int[] {v, z});
       }
     }
