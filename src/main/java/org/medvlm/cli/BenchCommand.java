@@ -2,7 +2,6 @@ package org.medvlm.cli;
 
 import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -104,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (json != null) {
       String text = new GsonBuilder().setPrettyPrinting().create().toJson(results);
-      AtomicFiles.write(json, overwrite, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+      AtomicFiles.writeText(json, overwrite, text);
     }
     return Main.OK;
   }

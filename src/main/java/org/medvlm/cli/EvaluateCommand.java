@@ -55,8 +55,8 @@ final class EvaluateCommand implements Callable<Integer> {
     LabelMap truthMap = truthLabelMap == null ? both : LabelMap.read(truthLabelMap);
     EvaluationReport report = EvaluationReport.run(pred, truth, both, truthMap, list, nsdTolerance);
     spec.commandLine().getOut().print(report.toTable());
-    if (json != null) EvaluationReport.writeText(json, report.toJson(), overwrite);
-    if (csv != null) EvaluationReport.writeText(csv, report.toCsv(), overwrite);
+    if (json != null) AtomicFiles.writeText(json, overwrite, report.toJson());
+    if (csv != null) AtomicFiles.writeText(csv, overwrite, report.toCsv());
     return Main.OK;
   }
 }

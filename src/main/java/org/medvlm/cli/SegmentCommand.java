@@ -2,7 +2,6 @@ package org.medvlm.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -160,6 +159,6 @@ final class SegmentCommand implements Callable<Integer> {
       });
       text = sb.toString();
     }
-    AtomicFiles.write(file, true, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+    AtomicFiles.writeText(file, true, text);
   }
 }

@@ -3,7 +3,6 @@ package org.medvlm.cli;
 import ai.djl.Device;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -148,6 +147,6 @@ final class TrainCommand implements Callable<Integer> {
     card.addProperty("java", System.getProperty("java.version"));
     card.addProperty("djl", ai.djl.engine.Engine.getDjlVersion());
     String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(card);
-    AtomicFiles.write(out.resolve("model.json"), true, o -> o.write(text.getBytes(StandardCharsets.UTF_8)));
+    AtomicFiles.writeText(out.resolve("model.json"), true, text);
   }
 }

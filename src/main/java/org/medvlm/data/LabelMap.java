@@ -23,13 +23,6 @@ public final class LabelMap {
     this.source = source;
   }
 
-  /** BTCV ids kept as they are; anything above 13 is an error when applied. */
-  public static LabelMap identity() {
-    Map<Integer, Integer> m = new TreeMap<>();
-    for (int i = 1; i <= Organ.MAX_ID; i++) m.put(i, i);
-    return new LabelMap(m, "BTCV ids");
-  }
-
   public static LabelMap read(Path file) throws IOException {
     TsvFile tsv = TsvFile.read(file);
     int btcv = tsv.column("btcv_id");

@@ -35,6 +35,11 @@ public final class AtomicFiles {
     commit(tmp, target);
   }
 
+  /** Writes UTF-8 text atomically. */
+  public static void writeText(Path target, boolean overwrite, String text) throws IOException {
+    write(target, overwrite, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   /**
    * Writes the content to a new temporary file beside {@code target}, flushed to disk, and
    * returns it; nothing else is touched. On failure the temporary file is removed.

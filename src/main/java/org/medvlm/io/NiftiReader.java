@@ -84,7 +84,7 @@ public final class NiftiReader {
   /** Header facts only; reads just the header (and, for .gz, not the whole stream). */
   public static Info info(Path file) throws IOException {
     checkFile(file);
-    try (SkippingStream in = open(file)) {
+    try (SkippingStream in = open(file, isGzip(file))) {
       byte[] head = new byte[NiftiHeader.NIFTI2_SIZE];
       int len = in.readNBytes(head, 0, head.length);
       NiftiHeader h = NiftiHeader.parse(head, len, file);
@@ -106,7 +106,7 @@ public final class NiftiReader {
   private static Raw readRaw(Path file, Options options) throws IOException {
     long fileSize = checkFile(file);
     boolean gz = isGzip(file);
-    try (SkippingStream in = open(file)) {
+    try (SkippingStream in = open(file, gz)) {
       byte[] head = new byte[NiftiHeader.NIFTI2_SIZE];
       int len = in.readNBytes(head, 0, head.length);
       NiftiHeader h = NiftiHeader.parse(head, len, file);
@@ -162,9 +162,9 @@ public final class NiftiReader {
     }
   }
 
-  private static SkippingStream open(Path file) throws IOException {
+  private static SkippingStream open(Path file, boolean gz) throws IOException {
     InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    if (isGzip(file)) return new SkippingStream(new GZIPInputStream(raw, 1 << 16));
+    if (gz) return new SkippingStream(new GZIPInputStream(raw, 1 << 16));
     return new SkippingStream(raw);
   }
 

@@ -4,7 +4,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -211,10 +210,5 @@ public final class EvaluationReport {
 
   private static String csv(String s) {
     return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-  }
-
-  /** Writes text atomically (for --json and --csv outputs). */
-  public static void writeText(Path file, String text, boolean overwrite) throws IOException {
-    org.medvlm.io.AtomicFiles.write(file, overwrite, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -26,8 +26,7 @@ public record SliceMapping(Grid original, Reorientation reorientation, Grid ras,
 
   /** Grid of the cropped, resampled volume whose axial planes were resized to S x S. */
   public Geometry croppedGeometry() {
-    int[] m = crop.min();
-    return resampled.geometry().mapIndex(new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, new double[] {m[0], m[1], m[2]});
+    return crop.geometryOf(resampled.geometry());
   }
 
   /** Label slices ({@code depth * S * S}, slice-major) back onto the original grid, nearest neighbour. */

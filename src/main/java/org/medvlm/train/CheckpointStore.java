@@ -36,7 +36,7 @@ public final class CheckpointStore {
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.toList()) {
         String n = p.getFileName().toString();
-        if (n.startsWith(".") && n.endsWith(".ckpt.tmp") || n.matches("\\..*\\.ckpt\\..*\\.tmp")) Files.deleteIfExists(p);
+        if (n.matches("\\..*\\.ckpt\\..*\\.tmp")) Files.deleteIfExists(p); // AtomicFiles' temporary names
       }
     }
   }

@@ -1,7 +1,6 @@
 package org.medvlm.train;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +31,7 @@ final class LearningCurves {
       }
       sb.append('\n');
     }
-    AtomicFiles.write(dir.resolve("curves.csv"), true, o -> o.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
+    AtomicFiles.writeText(dir.resolve("curves.csv"), true, sb.toString());
     writePng(dir.resolve("curves.png"), history);
   }
 

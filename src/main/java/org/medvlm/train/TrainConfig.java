@@ -28,8 +28,4 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, float w
     if (rareRepeats < 1) throw new IllegalArgumentException("rare-organ repeats must be at least 1");
     organs = List.copyOf(organs);
   }
-
-  public TrainConfig withEpochs(int n) {
-    return new TrainConfig(n, batchSize, learningRate, weightDecay, seed, organs, preprocess, augment, rareRepeats);
-  }
 }

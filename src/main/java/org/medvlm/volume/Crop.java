@@ -27,8 +27,7 @@ public record Crop(int[] min, int[] max) {
       t[a] = new int[size[a]];
       for (int n = 0; n < size[a]; n++) t[a][n] = (min[a] + n) * stride[a];
     }
-    Geometry g = v.geometry().mapIndex(identity(), new double[] {min[0], min[1], min[2]});
-    return new Volume<>(VoxelRemap.copy(v.img(), size, t[0], t[1], t[2], 0), g);
+    return new Volume<>(VoxelRemap.copy(v.img(), size, t[0], t[1], t[2], 0), geometryOf(v.geometry()));
   }
 
   /** Places a cropped volume back into a grid of {@code fullDims}, filling the rest. */
@@ -45,6 +44,11 @@ public record Crop(int[] min, int[] max) {
     }
     Geometry g = cropped.geometry().mapIndex(identity(), new double[] {-min[0], -min[1], -min[2]});
     return new Volume<>(VoxelRemap.copy(cropped.img(), fullDims, t[0], t[1], t[2], fill), g);
+  }
+
+  /** Geometry of the cropped grid, given the geometry of the full one. */
+  public Geometry geometryOf(Geometry full) {
+    return full.mapIndex(identity(), new double[] {min[0], min[1], min[2]});
   }
 
   private static double[][] identity() {
