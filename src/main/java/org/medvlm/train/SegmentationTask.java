@@ -31,4 +31,10 @@ public interface SegmentationTask {
 
   /** BTCV label slices ({@code depth x size x size}) for a prepared volume. */
   int[] predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize);
+
+  /** Label slices, and the summed loss of {@code batches} batches against the volume's own labels. */
+  record Validation(int[] labels, double lossSum, int batches) {}
+
+  /** {@link #predict} and the loss from the same forward passes (inference mode), for validation. */
+  Validation validate(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize);
 }

@@ -191,17 +191,10 @@ public final class Trainer {
     int lossCount = 0;
     for (ValCase v : val) {
       PreparedVolume p = v.prepared();
-      for (int z0 = 0; z0 < p.depth(); z0 += config.batchSize()) {
-        List<Augmenter.Sample> batch = new ArrayList<>();
-        for (int z = z0; z < Math.min(p.depth(), z0 + config.batchSize()); z++) {
-          batch.add(new Augmenter.Sample(p.input(z), p.labelSlice(z), p.size()));
-        }
-        try (NDManager step = root.newSubManager()) {
-          lossSum += task.loss(step, ps, batch, false).getFloat();
-          lossCount++;
-        }
-      }
-      int[] pred = task.predict(root, ps, p, config.batchSize());
+      SegmentationTask.Validation result = task.validate(root, ps, p, config.batchSize());
+      lossSum += result.lossSum();
+      lossCount += result.batches();
+      int[] pred = result.labels();
       int[] ref = p.labels();
       for (int i = 0; i < pred.length; i++) {
         slice[pred[i]][1]++;

@@ -85,19 +85,37 @@ public final class UNetTask implements SegmentationTask {
 
   @Override
   public int[] predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
+    return run(manager, ps, v, batchSize, false).labels();
+  }
+
+  @Override
+  public Validation validate(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
+    return run(manager, ps, v, batchSize, true);
+  }
+
+  /** One inference-mode forward pass per batch of slices; the loss only when asked (needs labels). */
+  private Validation run(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize, boolean withLoss) {
     int s2 = size * size;
     int[] out = new int[v.depth() * s2];
     int c = block.config().inChannels();
+    double lossSum = 0;
+    int batches = 0;
     for (int z0 = 0; z0 < v.depth(); z0 += batchSize) {
       int n = Math.min(batchSize, v.depth() - z0);
       try (NDManager step = manager.newSubManager()) {
         float[] x = new float[n * c * s2];
         for (int k = 0; k < n; k++) System.arraycopy(v.input(z0 + k), 0, x, k * c * s2, c * s2);
         NDArray logits = block.forward(ps, new NDList(step.create(x, new Shape(n, c, size, size))), false).head();
+        if (withLoss) {
+          int[] y = new int[n * s2];
+          for (int i = 0; i < y.length; i++) y[i] = btcvToClass[v.labels()[z0 * s2 + i]];
+          lossSum += SegmentationLoss.of(logits, step.create(y, new Shape(n, size, size))).getFloat();
+          batches++;
+        }
         int[] cls = logits.argMax(1).toType(DataType.INT32, false).toIntArray();
         for (int i = 0; i < cls.length; i++) out[z0 * s2 + i] = classToBtcv[cls[i]];
       }
     }
-    return out;
+    return new Validation(out, lossSum, batches);
   }
 }
