@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.medvlm.BadInputException;
+import org.medvlm.bench.InferenceBenchmark;
 import org.medvlm.bench.IoBenchmark;
 import org.medvlm.bench.TrainingMemoryBenchmark;
 import org.medvlm.io.AtomicFiles;
@@ -20,10 +21,12 @@ import picocli.CommandLine.Parameters;
     description = {"Measure speed and memory; prints a table and optionally writes JSON.",
         "io: read and preprocess a 512 x 512 x 150 int16 .nii.gz (read time, preprocessing time, peak heap),",
         "    with plain gunzip of the same file as the in-run reference.",
+        "infer: Med-VLM inference of all 13 organs with the image embedding shared by the prompts, against",
+        "    encoding the image once per organ, and one organ alone (random weights), beside the engine's matmul rate.",
         "memory: resident memory over --steps U-Net training steps after a warm-up (drift should stay within 5%).",
         "Warm-up runs are excluded; figures are medians of --repeats runs."})
 final class BenchCommand implements Callable<Integer> {
-  enum Target { io, memory, all }
+  enum Target { io, infer, memory, all }
 
   @Parameters(index = "0", defaultValue = "all", paramLabel = "TARGET", description = "What to measure: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Target target;
@@ -48,6 +51,21 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--train-width", defaultValue = "8", paramLabel = "C", description = "memory: U-Net width (default: ${DEFAULT-VALUE}).")
   int trainWidth;
+
+  @Option(names = "--model", defaultValue = "medvlm-small", paramLabel = "NAME", description = "infer: Med-VLM variant (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--infer-size", defaultValue = "224", paramLabel = "PX", description = "infer: model input size (default: ${DEFAULT-VALUE}).")
+  int inferSize;
+
+  @Option(names = "--infer-slices", defaultValue = "16", paramLabel = "N", description = "infer: slices of the test volume (default: ${DEFAULT-VALUE}).")
+  int inferSlices;
+
+  @Option(names = "--batch", defaultValue = "8", paramLabel = "N", description = "infer: slices per forward pass (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "infer: cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
+  String device;
 
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to keep the generated test volume (default: a temporary folder, deleted after).")
   Path workDir;
@@ -83,6 +101,20 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-34s %8.3f s   (target < 3 s)%n", "read + preprocess", io.readSeconds() + io.preprocessSeconds());
         out.printf(Locale.ROOT, "  %-34s %8.0f MB  (target < 1500 MB)%n", "peak heap, read + preprocess", io.peakHeapBytes() / 1e6);
         out.printf(Locale.ROOT, "  %-34s %8.0f MB%n", "peak RSS of the process", io.peakRssBytes() / 1e6);
+      }
+      if (target == Target.infer || target == Target.all) {
+        if (!org.medvlm.model.vlm.MedVlmConfig.VARIANTS.contains(model)) {
+          throw new BadInputException("--model", "unknown Med-VLM variant '" + model + "' (available: " + String.join(", ", org.medvlm.model.vlm.MedVlmConfig.VARIANTS) + ")");
+        }
+        InferenceBenchmark.Result r = InferenceBenchmark.run(model, inferSize, inferSlices, batch, repeats, org.medvlm.infer.Devices.parse(device), err::println);
+        results.put("infer", r);
+        results.put("infer_sharing_speedup", r.sharingSpeedup());
+        out.printf(Locale.ROOT, "infer: %s at %d px on %s, %d slices, batch %d, %d repeats; engine matmul %.1f GFLOP/s%n",
+            r.variant(), r.size(), r.device(), r.slices(), r.batch(), repeats, r.matmulGflops());
+        out.printf(Locale.ROOT, "  %-34s %8.3f s   (%.2f slices/s)%n", "13 organs, image encoded once", r.sharedSeconds(), r.slicesPerSecondAllOrgans());
+        out.printf(Locale.ROOT, "  %-34s %8.3f s%n", "13 organs, image encoded per organ", r.perOrganSeconds());
+        out.printf(Locale.ROOT, "  %-34s %8.2f x%n", "speed-up from sharing the image", r.sharingSpeedup());
+        out.printf(Locale.ROOT, "  %-34s %8.3f s   (%.2f slices/s)%n", "one organ", r.oneOrganSeconds(), r.slices() / r.oneOrganSeconds());
       }
       if (target == Target.memory || target == Target.all) {
         if (steps < 100) throw new BadInputException("--steps", "must be at least 100");

@@ -45,6 +45,14 @@ final class SegmentCommand implements Callable<Integer> {
   @Option(names = "--organs", defaultValue = "all", paramLabel = "LIST", description = "Organs to keep, e.g. spleen,liver (default: all the model knows).")
   String organs;
 
+  @Option(names = "--prompt", paramLabel = "TEXT",
+      description = "Med-VLM: segment what a free-text description names (one binary mask, label 1) instead of --organs.")
+  String prompt;
+
+  @Option(names = "--binary",
+      description = "Write one 0/1 mask per organ (<out>_<organ>.nii.gz; Med-VLM decides each organ on its own) instead of one label map.")
+  boolean binary;
+
   @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
   String device;
 
@@ -65,6 +73,11 @@ final class SegmentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (batch < 1) throw new BadInputException("--batch", "must be at least 1");
+    if (prompt != null && (binary || !organs.trim().equalsIgnoreCase("all"))) {
+      throw new BadInputException("--prompt", "give --prompt or --organs/--binary, not both");
+    }
+    if (prompt != null && prompt.isBlank()) throw new BadInputException("--prompt", "the prompt is empty");
+    if (prompt != null && volumes != null) throw new BadInputException("--volumes", "organ volumes are reported for --organs, not for a free-text --prompt");
     boolean folder = Files.isDirectory(input) && !DicomSeriesReader.isDicomFolder(input);
     if (!folder) {
       AtomicFiles.checkWritable(out, overwrite);
@@ -75,10 +88,16 @@ final class SegmentCommand implements Callable<Integer> {
     try (Segmenter seg = Segmenter.open(model, Devices.parse(device))) {
       List<Organ> list = organs.trim().equalsIgnoreCase("all") ? seg.organs() : Organ.parseList(organs);
       err.println("model " + seg.source() + " (" + seg.organs().size() + " organs)");
+      if (prompt != null && !seg.modelType().startsWith("medvlm")) {
+        throw new BadInputException("--prompt", "free-text prompts need a Med-VLM model; " + seg.source() + " is a " + seg.modelType());
+      }
+      if (!folder && binary) {
+        for (Organ o : list) AtomicFiles.checkWritable(binaryTarget(out, o), overwrite);
+      }
       if (!folder) {
         Segmenter.Result r = segmentOne(seg, input, out, list);
         if (volumes != null) writeVolumes(volumes, Map.of(CaseId.of(input), r.volumesMl()), list);
-        spec.commandLine().getOut().println("wrote " + out);
+        spec.commandLine().getOut().println(binary ? "wrote one mask per organ beside " + out + " (" + binaryTarget(out, list.get(0)).getFileName() + ", ...)" : "wrote " + out);
         return Main.OK;
       }
       return segmentFolder(seg, list, err);
@@ -88,9 +107,45 @@ final class SegmentCommand implements Callable<Integer> {
   private Segmenter.Result segmentOne(Segmenter seg, Path in, Path target, List<Organ> list) throws IOException {
     Volume<FloatType> ct = VolumeIO.readImage(in);
     CtCheck.requireHu(ct, in.toString());
+    if (prompt != null) {
+      Volume<net.imglib2.type.numeric.integer.IntType> mask = seg.segmentPrompt(ct, prompt, batch, !noPostprocess,
+          w -> spec.commandLine().getErr().println("warning: " + w));
+      NiftiWriter.write(mask, target, NiftiDatatype.UINT8, overwrite);
+      return new Segmenter.Result(mask, Map.of());
+    }
+    if (binary) {
+      Map<Organ, Volume<net.imglib2.type.numeric.integer.IntType>> masks = seg.segmentEach(ct, list, batch, !noPostprocess);
+      Map<Organ, Double> ml = new LinkedHashMap<>();
+      for (var e : masks.entrySet()) {
+        NiftiWriter.write(e.getValue(), binaryTarget(target, e.getKey()), NiftiDatatype.UINT8, overwrite);
+        ml.put(e.getKey(), Segmenter.volumeMl(e.getValue(), 1));
+      }
+      return new Segmenter.Result(null, ml);
+    }
     Segmenter.Result r = seg.segment(ct, list, batch, !noPostprocess);
     NiftiWriter.write(r.labels(), target, NiftiDatatype.UINT8, overwrite);
     return r;
+  }
+
+  private boolean finished(Path target, List<Organ> list) {
+    if (!binary) return Files.exists(target);
+    return list.stream().allMatch(o -> Files.exists(binaryTarget(target, o)));
+  }
+
+  private Map<Organ, Double> finishedVolumes(Path target, List<Organ> list) throws IOException {
+    if (prompt != null) return Map.of();
+    if (!binary) return Segmenter.volumesMl(NiftiReader.readLabels(target), list);
+    Map<Organ, Double> ml = new LinkedHashMap<>();
+    for (Organ o : list) ml.put(o, Segmenter.volumeMl(NiftiReader.readLabels(binaryTarget(target, o)), 1));
+    return ml;
+  }
+
+  /** {@code seg.nii.gz} and spleen give {@code seg_spleen.nii.gz}. */
+  static Path binaryTarget(Path target, Organ organ) {
+    String name = target.getFileName().toString();
+    String ext = name.endsWith(".nii.gz") ? ".nii.gz" : name.endsWith(".nii") ? ".nii" : "";
+    String stem = name.substring(0, name.length() - ext.length());
+    return target.resolveSibling(stem + "_" + organ.key() + (ext.isEmpty() ? ".nii.gz" : ext));
   }
 
   private int segmentFolder(Segmenter seg, List<Organ> list, PrintWriter err) throws IOException {
@@ -110,9 +165,9 @@ final class SegmentCommand implements Callable<Integer> {
       n++;
       Path target = out.resolve(e.getKey() + "_seg.nii.gz");
       try {
-        if (Files.exists(target) && !overwrite) {
+        if (finished(target, list) && !overwrite) {
           err.printf(Locale.ROOT, "[%d/%d] %s: done already, skipped%n", n, cases.size(), e.getKey());
-          all.put(e.getKey(), Segmenter.volumesMl(NiftiReader.readLabels(target), list));
+          all.put(e.getKey(), finishedVolumes(target, list));
           continue;
         }
         long t0 = System.nanoTime();
@@ -123,7 +178,7 @@ final class SegmentCommand implements Callable<Integer> {
         err.println("medvlm: error: " + Main.oneLine(ex.getMessage()));
       }
     }
-    writeVolumes(out.resolve("volumes.csv"), all, list);
+    if (prompt == null) writeVolumes(out.resolve("volumes.csv"), all, list);
     spec.commandLine().getOut().printf(Locale.ROOT, "segmented %d of %d cases into %s%n", all.size(), cases.size(), out);
     if (!failed.isEmpty()) {
       spec.commandLine().getErr().println("medvlm: error: " + input + ": " + failed.size() + " case(s) failed: " + String.join(", ", failed));

@@ -73,8 +73,61 @@ public enum Organ {
   /** Like {@link #find} but a clear error for unknown names. */
   public static Organ parse(String text) throws BadInputException {
     Organ o = find(text);
-    if (o == null) throw new BadInputException("--organs", "unknown organ '" + text + "'; known: " + knownNames());
+    if (o == null) {
+      List<String> close = closeMatches(text);
+      String hint = close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close.stream().map(c -> "'" + c + "'").toList()) + "?";
+      throw new BadInputException("--organs", "unknown organ '" + text.trim() + "'" + hint + " (known: " + knownNames() + ")");
+    }
     return o;
+  }
+
+  /**
+   * The organ keys nearest to the text: those whose key, name or a synonym is fewest edits away
+   * (at most a quarter of the name, 1 to 3), else those with a name starting with the text.
+   */
+  static List<String> closeMatches(String text) {
+    String t = normalise(text);
+    List<String> nearest = new ArrayList<>();
+    List<String> prefixed = new ArrayList<>();
+    if (t.isEmpty()) return nearest;
+    int best = Integer.MAX_VALUE;
+    for (Organ o : values()) {
+      List<String> names = new ArrayList<>(o.synonyms);
+      names.add(o.key());
+      names.add(o.displayName);
+      int organBest = Integer.MAX_VALUE;
+      boolean prefix = false;
+      for (String n : names) {
+        String m = normalise(n);
+        int d = editDistance(t, m);
+        if (d <= Math.max(1, Math.min(3, m.length() / 4))) organBest = Math.min(organBest, d);
+        prefix |= m.startsWith(t);
+      }
+      if (organBest < best) {
+        best = organBest;
+        nearest.clear();
+      }
+      if (organBest == best && organBest != Integer.MAX_VALUE) nearest.add(o.key());
+      if (prefix) prefixed.add(o.key());
+    }
+    return nearest.isEmpty() ? prefixed : nearest;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) prev[j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   /** Parses "spleen,liver" or "all" (an empty list is an error). */

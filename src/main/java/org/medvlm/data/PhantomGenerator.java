@@ -63,6 +63,7 @@ public final class PhantomGenerator {
 
   private static Plan plan(long seed, int caseIndex, int size, int fixedSlices) throws BadInputException {
     checkSize(size);
+    if (caseIndex < 1) throw new IllegalArgumentException("phantom case numbers start at 1, not " + caseIndex);
     SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + caseIndex);
     PhantomAnatomy anatomy = new PhantomAnatomy(rnd.split());
     double fov = Math.max(2 * anatomy.bodyAx * 1.1 + 60, 300 + 180 * rnd.nextDouble());

@@ -21,6 +21,13 @@ public final class PromptLibrary {
   }
 
   /** The prompts that ship with the plugin. */
+  /** A library of the given phrasings (for example the canonical prompts a checkpoint carries). */
+  public static PromptLibrary of(Map<Organ, List<String>> prompts) {
+    Map<Organ, List<String>> copy = new java.util.EnumMap<>(Organ.class);
+    prompts.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    return new PromptLibrary(copy);
+  }
+
   public static PromptLibrary builtIn() {
     try (InputStream in = PromptLibrary.class.getResourceAsStream(BUILT_IN)) {
       if (in == null) throw new IllegalStateException("built-in prompts missing from the jar: " + BUILT_IN);

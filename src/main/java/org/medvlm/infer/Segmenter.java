@@ -23,6 +23,8 @@ import org.medvlm.preprocess.PreprocessConfig;
 import org.medvlm.preprocess.Preprocessor;
 import org.medvlm.train.Checkpoint;
 import org.medvlm.train.CheckpointStore;
+import org.medvlm.train.MedVlmTask;
+import org.medvlm.model.vlm.MedVlmConfig;
 import org.medvlm.train.SegmentationTask;
 import org.medvlm.train.UNetTask;
 import org.medvlm.volume.Volume;
@@ -60,6 +62,13 @@ public final class Segmenter implements AutoCloseable {
     PreprocessConfig pre = PreprocessConfig.fromJson(c.meta().get("preprocess").toString());
     SegmentationTask task = switch (c.modelType()) {
       case UNetTask.TYPE -> UNetTask.from(c.meta().getAsJsonObject("model"), organs, pre.size());
+      case MedVlmConfig.LARGE, MedVlmConfig.SMALL, MedVlmConfig.TINY -> {
+        try {
+          yield MedVlmTask.from(c.meta().getAsJsonObject("model"), organs);
+        } catch (RuntimeException e) {
+          throw new BadInputException(loaded.file(), "holds a " + c.modelType() + " checkpoint whose model description is damaged or of another version (" + e + ")");
+        }
+      }
       default -> throw new BadInputException(loaded.file(), "model type '" + c.modelType() + "' cannot be run by this version");
     };
     NDManager manager = NDManager.newBaseManager(device);
@@ -87,20 +96,73 @@ public final class Segmenter implements AutoCloseable {
    * @param postprocess keep each organ's largest 3D component and fill its holes
    */
   public Result segment(Volume<FloatType> ct, List<Organ> requested, int batchSize, boolean postprocess) throws BadInputException {
+    checkKnown(requested);
+    PreparedVolume p = preprocessor.prepare(ct);
+    Volume<IntType> labels = p.mapping().labelsToOriginal(task.predict(manager, ps, p, batchSize, requested));
+    if (postprocess) PostProcess.apply(Volume.ints(labels), labels.dims(), requested.stream().mapToInt(Organ::id).toArray());
+    return new Result(labels, volumesMl(labels, requested));
+  }
+
+  /**
+   * One binary mask (0/1) per organ on the input grid. Med-VLM decides each organ on its own
+   * (masks may overlap); the U-Net's masks are the classes of its label map.
+   */
+  public Map<Organ, Volume<IntType>> segmentEach(Volume<FloatType> ct, List<Organ> requested, int batchSize, boolean postprocess) throws BadInputException {
+    checkKnown(requested);
+    PreparedVolume p = preprocessor.prepare(ct);
+    Map<Organ, Volume<IntType>> out = new LinkedHashMap<>();
+    if (task instanceof MedVlmTask vlm) {
+      float[][] probs = vlm.probabilities(manager, ps, p, requested.stream().map(vlm::promptFor).toList(), batchSize);
+      for (int k = 0; k < requested.size(); k++) out.put(requested.get(k), binary(p, probs[k], postprocess));
+    } else {
+      int[] slices = task.predict(manager, ps, p, batchSize, requested);
+      for (Organ o : requested) {
+        int[] mask = new int[slices.length];
+        for (int i = 0; i < mask.length; i++) mask[i] = slices[i] == o.id() ? 1 : 0;
+        Volume<IntType> v = p.mapping().labelsToOriginal(mask);
+        if (postprocess) PostProcess.apply(Volume.ints(v), v.dims(), new int[] {1});
+        out.put(o, v);
+      }
+    }
+    return out;
+  }
+
+  /** A binary mask (0/1) on the input grid for a free-text prompt (Med-VLM models only). */
+  public Volume<IntType> segmentPrompt(Volume<FloatType> ct, String prompt, int batchSize, boolean postprocess, java.util.function.Consumer<String> warnings)
+      throws BadInputException {
+    if (!(task instanceof MedVlmTask vlm)) throw new BadInputException("--prompt", "free-text prompts need a Med-VLM model; " + source + " is a " + task.modelType());
+    vlm.checkPrompt(prompt).forEach(warnings);
+    PreparedVolume p = preprocessor.prepare(ct);
+    return binary(p, vlm.probabilities(manager, ps, p, List.of(prompt), batchSize)[0], postprocess);
+  }
+
+  private static Volume<IntType> binary(PreparedVolume p, float[] prob, boolean postprocess) {
+    int[] mask = new int[prob.length];
+    for (int i = 0; i < mask.length; i++) mask[i] = prob[i] > 0.5f ? 1 : 0;
+    Volume<IntType> v = p.mapping().labelsToOriginal(mask);
+    if (postprocess) PostProcess.apply(Volume.ints(v), v.dims(), new int[] {1});
+    return v;
+  }
+
+  private void checkKnown(List<Organ> requested) throws BadInputException {
     for (Organ o : requested) {
       if (!organs.contains(o)) {
         throw new BadInputException("--organs", "the model was trained for " + names(organs) + ", not " + o.key());
       }
     }
-    PreparedVolume p = preprocessor.prepare(ct);
-    int[] slices = task.predict(manager, ps, p, batchSize);
-    Volume<IntType> labels = p.mapping().labelsToOriginal(slices);
-    int[] l = Volume.ints(labels);
-    boolean[] keep = new boolean[Organ.MAX_ID + 1];
-    for (Organ o : requested) keep[o.id()] = true;
-    for (int i = 0; i < l.length; i++) if (!keep[l[i]]) l[i] = 0;
-    if (postprocess) PostProcess.apply(l, labels.dims(), requested.stream().mapToInt(Organ::id).toArray());
-    return new Result(labels, volumesMl(labels, requested));
+  }
+
+  /** The model type ("unet", "medvlm-small", ...). */
+  public String modelType() {
+    return task.modelType();
+  }
+
+  /** Volume in mL of the voxels holding {@code value}. */
+  public static double volumeMl(Volume<IntType> labels, int value) {
+    double[] s = labels.geometry().spacing();
+    long n = 0;
+    for (int v : Volume.ints(labels)) if (v == value) n++;
+    return n * s[0] * s[1] * s[2] / 1000.0;
   }
 
   /** Volume in mL of each organ in a BTCV label map. */

@@ -14,8 +14,15 @@ public final class Augmenter {
     this.config = config;
   }
 
-  /** A sample: image channels (slice-major) and labels, both S x S per plane. */
-  public record Sample(float[] image, int[] labels, int size) {}
+  /**
+   * A sample: image channels (slice-major) and labels, both S x S per plane, and the seed it was
+   * augmented with (models that draw more per sample, such as Med-VLM's prompts, derive from it).
+   */
+  public record Sample(float[] image, int[] labels, int size, long seed) {
+    public Sample(float[] image, int[] labels, int size) {
+      this(image, labels, size, 0);
+    }
+  }
 
   public Sample apply(Sample in, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
@@ -50,7 +57,7 @@ public final class Augmenter {
         img[i] = v;
       }
     }
-    return new Sample(img, lab, s);
+    return new Sample(img, lab, s, seed);
   }
 
   /** For each output pixel, the input pixel it takes: flips first, then counter-clockwise quarter turns. */

@@ -24,6 +24,8 @@ public final class AdamW {
   private long steps;
 
   /** {@code params}: the trainable parameters, in a fixed order; state lives in {@code manager}. */
+  private float maxNorm;
+
   public AdamW(List<Parameter> params, float lr, float weightDecay, NDManager manager) {
     this.params = params;
     this.lr = lr;
@@ -35,6 +37,15 @@ public final class AdamW {
     }
   }
 
+  /**
+   * Scales the gradients so their global L2 norm is at most {@code maxNorm} (as PyTorch's
+   * clip_grad_norm_) before each update; 0 = off.
+   */
+  public AdamW clipGradients(float maxNorm) {
+    this.maxNorm = maxNorm;
+    return this;
+  }
+
   public long steps() {
     return steps;
   }
@@ -44,6 +55,17 @@ public final class AdamW {
     steps++;
     float c1 = (float) (1 - Math.pow(beta1, steps));
     float c2 = (float) (1 - Math.pow(beta2, steps));
+    float gradScale = 1f;
+    if (maxNorm > 0) {
+      double sq = 0;
+      for (Parameter p : params) {
+        try (NDArray s = p.getArray().getGradient().square().sum()) {
+          sq += s.getFloat();
+        }
+      }
+      double norm = Math.sqrt(sq);
+      if (norm > maxNorm) gradScale = (float) (maxNorm / (norm + 1e-6));
+    }
     for (int i = 0; i < params.size(); i++) {
       NDArray w = params.get(i).getArray();
       // Every temporary is attached to a per-parameter scope: results of ops on m, v or w would
@@ -51,6 +73,7 @@ public final class AdamW {
       try (NDManager scope = w.getManager().newSubManager()) {
         NDArray g = w.getGradient();
         g.attach(scope);
+        if (gradScale != 1f) g.muli(gradScale);
         NDArray mi = m.get(i), vi = v.get(i);
         NDArray gm = g.mul(1 - beta1);
         NDArray gv = g.square().muli(1 - beta2);

@@ -26,11 +26,37 @@ public interface SegmentationTask {
   /** Model settings for the checkpoint (enough to rebuild the block). */
   JsonObject describe();
 
+  /** Largest global gradient norm before an update (0 = no clipping). */
+  default float gradientClip() {
+    return 0;
+  }
+
+  /** Called once the weights are in place, before training collects the trainable parameters. */
+  default void prepareForTraining() {}
+
+  /**
+   * Weights of each organ's pixels (indexed by BTCV id, 0 = background) in the training loss;
+   * all 1 unless the trainer sets them from the organs' rarity.
+   */
+  void weightOrgans(float[] byId);
+
   /** Forward pass and loss of a batch (images and BTCV labels, already augmented). */
   NDArray loss(NDManager step, ParameterStore ps, List<Augmenter.Sample> batch, boolean training);
 
   /** BTCV label slices ({@code depth x size x size}) for a prepared volume. */
   int[] predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize);
+
+  /**
+   * Label slices for only the {@code requested} organs (others background). Models that segment
+   * one organ per pass (Med-VLM) save the work for the rest; others predict all and filter.
+   */
+  default int[] predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize, java.util.List<org.medvlm.data.Organ> requested) {
+    int[] labels = predict(manager, ps, volume, batchSize);
+    boolean[] keep = new boolean[org.medvlm.data.Organ.MAX_ID + 1];
+    for (var o : requested) keep[o.id()] = true;
+    for (int i = 0; i < labels.length; i++) if (!keep[labels[i]]) labels[i] = 0;
+    return labels;
+  }
 
   /** Label slices, and the summed loss of {@code batches} batches against the volume's own labels. */
   record Validation(int[] labels, double lossSum, int batches) {}

@@ -18,14 +18,17 @@ import org.medvlm.preprocess.PreprocessConfig;
  * @param augment training augmentations
  * @param rareRepeats at most how often per epoch a slice showing a rare organ (fewer training
  *     voxels than the median organ) is seen, the rarer the more often; 1 = plain epochs
+ * @param rareWeight at most how much a rare organ's pixels weigh in the cross-entropy, by
+ *     sqrt(median organ voxels / its voxels); 1 = unweighted
  */
 public record TrainConfig(int epochs, int batchSize, float learningRate, float weightDecay, long seed, List<Organ> organs,
-    PreprocessConfig preprocess, AugmentConfig augment, int rareRepeats) {
+    PreprocessConfig preprocess, AugmentConfig augment, int rareRepeats, float rareWeight) {
   public TrainConfig {
     if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1");
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
     if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be positive");
     if (rareRepeats < 1) throw new IllegalArgumentException("rare-organ repeats must be at least 1");
+    if (!(rareWeight >= 1)) throw new IllegalArgumentException("rare-organ weight must be at least 1");
     organs = List.copyOf(organs);
   }
 }

@@ -36,6 +36,9 @@ public final class TrainStep {
       gc.backward(loss);
       value = loss.getFloat();
     }
+    if (!Double.isFinite(value)) {
+      throw new IllegalStateException("training diverged: the loss is " + value + " at step " + (opt.steps() + 1) + "; lower --lr or resume from the last good checkpoint");
+    }
     opt.step();
     return value;
   }

@@ -87,7 +87,9 @@ public final class Trainer {
       Dataset.Loaded l = dataset.load(c);
       val.add(new ValCase(c.id(), pre.prepare(l.image(), l.labels()), l.labels()));
     }
-    List<int[]> slices = epochSlices(train);
+    double[] rarity = rarity(train);
+    task.weightOrgans(organWeights(rarity));
+    List<int[]> slices = epochSlices(train, rarity);
     if (slices.isEmpty()) throw new BadInputException(dataset.root(), "no training slices");
 
     Engine.getInstance().setRandomSeed((int) config.seed());
@@ -101,9 +103,10 @@ public final class Trainer {
         }
         restoreWeights(resumeFrom.checkpoint(), root); // replaces the parameter arrays: before enabling gradients
       }
+      task.prepareForTraining();
       List<Parameter> params = TrainStep.trainableParameters(task.block());
       long count = params.stream().mapToLong(p -> p.getArray().size()).sum();
-      AdamW opt = new AdamW(params, config.learningRate(), config.weightDecay(), root);
+      AdamW opt = new AdamW(params, config.learningRate(), config.weightDecay(), root).clipGradients(task.gradientClip());
       List<EpochMetrics> history = new ArrayList<>();
       int startEpoch = 0;
       if (resumeFrom != null) {
@@ -114,6 +117,8 @@ public final class Trainer {
       Augmenter aug = new Augmenter(config.augment());
       for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
         long t0 = System.nanoTime();
+        // the engine's random numbers (dropout) restart per epoch, so a resumed epoch replays exactly
+        Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + epoch));
         List<int[]> order = new ArrayList<>(slices);
         java.util.Collections.shuffle(order, new Random(config.seed() * 1_000_003L + epoch));
         int steps = (order.size() + config.batchSize() - 1) / config.batchSize();
@@ -155,21 +160,38 @@ public final class Trainer {
   }
 
   /**
-   * The (volume, slice) pairs of one epoch: every slice once, and a slice that shows a rare organ
-   * (fewer training voxels than the median organ) ceil(sqrt(median / its voxels)) times, at most
-   * {@code rareRepeats}, by its rarest organ: the rarer the organ, the more often it is seen.
+   * How rare each organ (by BTCV id) is in the training slices: sqrt(median organ voxels / its
+   * voxels) for organs with fewer voxels than the median organ, else 1.
    */
-  private List<int[]> epochSlices(List<PreparedVolume> train) {
+  private double[] rarity(List<PreparedVolume> train) {
     long[] voxels = new long[Organ.MAX_ID + 1];
     for (PreparedVolume v : train) for (int l : v.labels()) voxels[l]++;
     long[] counts = config.organs().stream().mapToLong(o -> voxels[o.id()]).sorted().toArray();
     long median = counts.length == 0 ? 0 : counts[counts.length / 2];
-    int[] repeats = new int[Organ.MAX_ID + 1];
-    java.util.Arrays.fill(repeats, 1);
+    double[] rarity = new double[Organ.MAX_ID + 1];
+    java.util.Arrays.fill(rarity, 1);
     for (Organ o : config.organs()) {
       long n = voxels[o.id()];
-      if (n > 0 && n < median) repeats[o.id()] = (int) Math.min(config.rareRepeats(), Math.ceil(Math.sqrt(median / (double) n)));
+      if (n > 0 && n < median) rarity[o.id()] = Math.sqrt(median / (double) n);
     }
+    return rarity;
+  }
+
+  /** Cross-entropy weight per BTCV id: the rarity, at most {@code rareWeight}; background 1. */
+  private float[] organWeights(double[] rarity) {
+    float[] w = new float[Organ.MAX_ID + 1];
+    for (int id = 0; id < w.length; id++) w[id] = (float) Math.min(config.rareWeight(), id == 0 ? 1 : rarity[id]);
+    return w;
+  }
+
+  /**
+   * The (volume, slice) pairs of one epoch: every slice once, and a slice that shows a rare organ
+   * ceil(rarity) times, at most {@code rareRepeats}, by its rarest organ: the rarer the organ, the
+   * more often it is seen.
+   */
+  private List<int[]> epochSlices(List<PreparedVolume> train, double[] rarity) {
+    int[] repeats = new int[Organ.MAX_ID + 1];
+    for (int id = 0; id < repeats.length; id++) repeats[id] = (int) Math.min(config.rareRepeats(), Math.ceil(rarity[id]));
     List<int[]> out = new ArrayList<>();
     for (int v = 0; v < train.size(); v++) {
       PreparedVolume pv = train.get(v);

@@ -23,6 +23,7 @@ public final class UNetTask implements SegmentationTask {
   private final int size;
   private final int[] btcvToClass = new int[Organ.MAX_ID + 1];
   private final int[] classToBtcv;
+  private float[] classWeights; // null: unweighted
 
   public UNetTask(UNetConfig config, List<Organ> organs, int size) {
     if (config.classes() != organs.size() + 1) throw new IllegalArgumentException("classes must be organs + 1");
@@ -67,6 +68,17 @@ public final class UNetTask implements SegmentationTask {
   }
 
   @Override
+  public void weightOrgans(float[] byId) {
+    float[] w = new float[classToBtcv.length];
+    boolean uniform = true;
+    for (int c = 0; c < w.length; c++) {
+      w[c] = byId[classToBtcv[c]];
+      uniform &= w[c] == 1f;
+    }
+    classWeights = uniform ? null : w;
+  }
+
+  @Override
   public NDArray loss(NDManager step, ParameterStore ps, List<Augmenter.Sample> batch, boolean training) {
     int s2 = size * size;
     int c = block.config().inChannels();
@@ -80,7 +92,7 @@ public final class UNetTask implements SegmentationTask {
     NDArray input = step.create(x, new Shape(batch.size(), c, size, size));
     NDArray target = step.create(y, new Shape(batch.size(), size, size));
     NDArray logits = block.forward(ps, new NDList(input), training).head();
-    return SegmentationLoss.of(logits, target);
+    return SegmentationLoss.of(logits, target, classWeights == null ? null : step.create(classWeights));
   }
 
   @Override

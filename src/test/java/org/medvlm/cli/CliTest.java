@@ -26,6 +26,13 @@ class CliTest {
     return new Result(code, out.toString(), err.toString());
   }
 
+  /** The run failed with {@code code} and printed a one-line error containing {@code expected} (other lines may precede it). */
+  static void assertError(Result r, int code, String expected) {
+    assertEquals(code, r.code(), r.err() + r.out());
+    assertTrue(r.err().lines().anyMatch(l -> l.startsWith("medvlm: error: ") && l.contains(expected)), "expected '" + expected + "' in: " + r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace without --debug: " + r.err());
+  }
+
   private static void assertOneLineError(Result r, int code, String expected) {
     assertEquals(code, r.code(), r.err());
     String first = r.err().lines().findFirst().orElse("");

@@ -33,11 +33,6 @@ class TrainSegmentCliTest {
     assertTrue(r.out().contains("best epoch"), r.out());
   }
 
-  private static void assertError(CliTest.Result r, int code, String expected) {
-    assertEquals(code, r.code(), r.err() + r.out());
-    assertTrue(r.err().contains("medvlm: error: ") && r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
-  }
-
   @Test
   void trainingFolderHoldsCheckpointsCurvesAndCard() throws Exception {
     for (String f : new String[] {"best.ckpt", "latest.ckpt", "previous.ckpt", "curves.csv", "model.json"}) assertTrue(Files.exists(run.resolve(f)), f);
@@ -58,7 +53,7 @@ class TrainSegmentCliTest {
     assertArrayEquals(new int[] {122, 101, 30}, seg.dims());
     assertEquals(g, seg.geometry());
     assertTrue(Files.readString(vol).startsWith("case,"));
-    assertError(CliTest.run("segment", "--model", run.toString(), "--input", TestData.ctSmall().toString(), "--out", out.toString()), 2, "already exists");
+    CliTest.assertError(CliTest.run("segment", "--model", run.toString(), "--input", TestData.ctSmall().toString(), "--out", out.toString()), 2, "already exists");
   }
 
   @Test
@@ -67,15 +62,15 @@ class TrainSegmentCliTest {
     byte[] b = Files.readAllBytes(run.resolve("best.ckpt"));
     Files.write(truncated, java.util.Arrays.copyOf(b, b.length / 2));
     Path out = shared.resolve("o.nii.gz");
-    assertError(CliTest.run("segment", "--model", truncated.toString(), "--input", TestData.ctSmall().toString(), "--out", out.toString()), 2, "damaged");
+    CliTest.assertError(CliTest.run("segment", "--model", truncated.toString(), "--input", TestData.ctSmall().toString(), "--out", out.toString()), 2, "damaged");
     Checkpoint c = Checkpoint.read(run.resolve("best.ckpt"));
     c.meta().addProperty("model_type", "medvlm-small");
     Path other = shared.resolve("other.ckpt");
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
     c.writeTo(bos);
     Files.write(other, bos.toByteArray());
-    assertError(CliTest.run("segment", "--model", other.toString(), "--input", TestData.ctSmall().toString(), "--out", out.toString()), 2, "medvlm-small");
-    assertError(CliTest.run("segment", "--model", shared.resolve("none.ckpt").toString(), "--input", TestData.ctSmall().toString(), "--out", out.toString()), 2, "no such checkpoint");
+    CliTest.assertError(CliTest.run("segment", "--model", other.toString(), "--input", TestData.ctSmall().toString(), "--out", out.toString()), 2, "medvlm-small");
+    CliTest.assertError(CliTest.run("segment", "--model", shared.resolve("none.ckpt").toString(), "--input", TestData.ctSmall().toString(), "--out", out.toString()), 2, "no such checkpoint");
     assertFalse(Files.exists(out), "nothing written");
   }
 
@@ -84,8 +79,8 @@ class TrainSegmentCliTest {
     Path zeros = shared.resolve("zeros.nii.gz");
     org.medvlm.io.NiftiWriter.write(Volume.ofFloats(new float[16 * 16 * 4], new int[] {16, 16, 4}, Geometry.of(new double[] {1, 1, 1}, new double[3])), zeros, false);
     Path out = shared.resolve("z.nii.gz");
-    assertError(CliTest.run("segment", "--model", run.toString(), "--input", zeros.toString(), "--out", out.toString()), 2, "do not look like CT");
-    assertError(CliTest.run("segment", "--model", run.toString(), "--input", TestData.ctSmall().toString(), "--out", out.toString(), "--organs", "kidney"), 2, "unknown organ 'kidney'");
+    CliTest.assertError(CliTest.run("segment", "--model", run.toString(), "--input", zeros.toString(), "--out", out.toString()), 2, "do not look like CT");
+    CliTest.assertError(CliTest.run("segment", "--model", run.toString(), "--input", TestData.ctSmall().toString(), "--out", out.toString(), "--organs", "kidney"), 2, "unknown organ 'kidney'");
     assertFalse(Files.exists(out));
   }
 
@@ -94,7 +89,7 @@ class TrainSegmentCliTest {
     Path noLabels = shared.resolve("nolabels");
     Files.createDirectories(noLabels.resolve("img"));
     Files.copy(data.resolve("img/img0001.nii.gz"), noLabels.resolve("img/img0001.nii.gz"));
-    assertError(CliTest.run("train", "--model", "unet", "--data", noLabels.toString(), "--out", shared.resolve("r2").toString()), 2, "not a dataset folder");
+    CliTest.assertError(CliTest.run("train", "--model", "unet", "--data", noLabels.toString(), "--out", shared.resolve("r2").toString()), 2, "not a dataset folder");
     Path other = shared.resolve("otherids");
     Files.createDirectories(other.resolve("img"));
     Files.createDirectories(other.resolve("label"));
@@ -102,10 +97,10 @@ class TrainSegmentCliTest {
     Files.copy(TestData.seg(), other.resolve("label/label0001.nii.gz"));
     Files.copy(TestData.ctSmall(), other.resolve("img/img0002.nii.gz"));
     Files.copy(TestData.seg(), other.resolve("label/label0002.nii.gz"));
-    assertError(CliTest.run("train", "--model", "unet", "--data", other.toString(), "--out", shared.resolve("r3").toString(), "--epochs", "1",
+    CliTest.assertError(CliTest.run("train", "--model", "unet", "--data", other.toString(), "--out", shared.resolve("r3").toString(), "--epochs", "1",
         "--size", "32", "--spacing", "6", "--width", "4", "--depth", "2"), 2, "is not a BTCV id");
-    assertError(CliTest.run("train", "--model", "resnet", "--data", data.toString()), 2, "--model: unknown model 'resnet'");
-    assertError(CliTest.run("train", "--model", "unet", "--data", data.toString(), "--out", run.toString(), "--epochs", "1", "--size", "32",
+    CliTest.assertError(CliTest.run("train", "--model", "resnet", "--data", data.toString()), 2, "--model: unknown model 'resnet'");
+    CliTest.assertError(CliTest.run("train", "--model", "unet", "--data", data.toString(), "--out", run.toString(), "--epochs", "1", "--size", "32",
         "--spacing", "6", "--width", "4", "--depth", "2"), 2, "--resume");
   }
 }

@@ -33,7 +33,7 @@ class ResumeTest {
 
   private static TrainConfig config(int epochs) {
     PreprocessConfig pre = PreprocessConfig.defaults().withSpacing(new double[] {6, 6, Double.NaN}).withSize(32);
-    return new TrainConfig(epochs, 4, 1e-3f, 1e-4f, 5, ORGANS, pre, AugmentConfig.defaults(), 2);
+    return new TrainConfig(epochs, 4, 1e-3f, 1e-4f, 5, ORGANS, pre, AugmentConfig.defaults(), 2, 1f);
   }
 
   private static UNetTask task() {

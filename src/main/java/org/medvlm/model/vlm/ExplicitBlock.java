@@ -1,0 +1,54 @@
+package org.medvlm.model.vlm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * Base of the Med-VLM layers: every parameter has its shape fixed at construction (no shape
+ * inference from a sample input), so a block is initialised by {@code initialize(manager, type)}
+ * with any input shape, and its parameter names and shapes are those of the reference
+ * implementations (timm, HuggingFace) that pretrained weights come from. Layers are called
+ * through typed methods rather than {@link #forward}, which only the top-level model supports.
+ */
+abstract class ExplicitBlock extends AbstractBlock {
+  ExplicitBlock() {
+    super((byte) 1);
+  }
+
+  protected final Parameter param(String name, Shape shape, Initializer init) {
+    return addParameter(Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(shape).optInitializer(init).build());
+  }
+
+  /** Adds a child to this block (also usable on plain containers built by the enclosing layer). */
+  final <B extends Block> B child(String name, B block) {
+    return addChildBlock(name, block);
+  }
+
+  protected static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
+    return ps.getValue(p, like.getDevice(), training);
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    for (Block child : children.values()) child.initialize(manager, dataType, inputShapes);
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " is called through its typed methods");
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return inputShapes;
+  }
+}

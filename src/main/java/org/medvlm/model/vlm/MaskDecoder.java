@@ -1,0 +1,154 @@
+package org.medvlm.model.vlm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SAM-style mask decoder over the mixed patch tokens:
+ * <ol>
+ *   <li>{@code input_proj} to width C, then residual dilated 3 x 3 convolutions over the patch
+ *       grid (wider context for each patch, LayerNorm2d + GELU);
+ *   <li>a two-way transformer between the image and three tokens: a learned presence ("IoU")
+ *       token, a learned mask token and the prompt token (the pooled text vector, projected);
+ *   <li>upsampling to full resolution by log2(patch) transposed 2 x 2 convolutions, each stage
+ *       adding the matching level of a shallow convolutional "detail" path computed from the CT
+ *       itself (our addition, as HQ-SAM adds early features: patch tokens alone cannot place a
+ *       boundary finer than 16 pixels);
+ *   <li>a hypernetwork MLP turning the mask token into per-pixel weights: mask logits are their
+ *       dot product with the upsampled features; an MLP on the presence token gives the logit
+ *       of "this organ is in this slice".
+ * </ol>
+ */
+public final class MaskDecoder extends ExplicitBlock {
+  private final DecoderConfig config;
+  private final int grid;
+  private final int stages;
+  private final LoraLinear inputProj;
+  private final List<Conv> dilated = new ArrayList<>();
+  private final List<Norm> dilatedNorms = new ArrayList<>();
+  private final LoraLinear promptProj;
+  private final Parameter outputTokens;
+  private final Parameter imagePe;
+  private final TwoWayTransformer transformer;
+  private final List<TransposedConv2x2> up = new ArrayList<>();
+  private final Norm upNorm;
+  private final List<Conv> detail = new ArrayList<>();
+  private final List<LoraLinear> hyper = new ArrayList<>();
+  private final List<LoraLinear> presence = new ArrayList<>();
+
+  /** Per-pixel mask logits (N, S, S) and presence logits (N). */
+  public record Output(NDArray masks, NDArray presence) {}
+
+  public MaskDecoder(DecoderConfig config, int imageDim, int textDim, int grid, int patch, int inChannels) {
+    this.config = config;
+    this.grid = grid;
+    int c = config.dim();
+    int s = Integer.numberOfTrailingZeros(patch);
+    if (patch != 1 << s) throw new IllegalArgumentException("patch size must be a power of two, not " + patch);
+    this.stages = s;
+    inputProj = addChildBlock("input_proj", new LoraLinear(imageDim, c));
+    ExplicitBlock convs = new ExplicitBlock() {};
+    for (int i = 0; i < config.dilations().length; i++) {
+      dilated.add(convs.child("conv" + i, new Conv(c, c, 3, 1, config.dilations()[i])));
+      dilatedNorms.add(convs.child("norm" + i, new Norm(c, 1e-6f)));
+    }
+    addChildBlock("dilated", convs);
+    promptProj = addChildBlock("prompt_proj", new LoraLinear(textDim, c));
+    outputTokens = param("output_tokens", new Shape(2, c), new NormalInitializer(1f));
+    imagePe = param("image_pe", new Shape(1, (long) grid * grid, c), new NormalInitializer(0.02f));
+    transformer = addChildBlock("transformer", new TwoWayTransformer(c, config.depth(), config.heads(), config.mlpDim()));
+    ExplicitBlock upList = new ExplicitBlock() {};
+    ExplicitBlock detailList = new ExplicitBlock() {};
+    int prev = c;
+    for (int i = 0; i < stages; i++) {
+      up.add(upList.child(Integer.toString(i), new TransposedConv2x2(prev, config.upChannels(i))));
+      prev = config.upChannels(i);
+    }
+    upNorm = upList.child("norm", new Norm(config.upChannels(0), 1e-6f));
+    // detail path: full resolution first, then stride-2 steps; level k has the channels of stage (stages - 1 - k)
+    int in = inChannels;
+    for (int k = 0; k < stages; k++) {
+      int ch = config.upChannels(stages - 1 - k);
+      detail.add(detailList.child(Integer.toString(k), new Conv(in, ch, 3, k == 0 ? 1 : 2, 1)));
+      in = ch;
+    }
+    addChildBlock("output_upscaling", upList);
+    addChildBlock("detail", detailList);
+    int last = config.upChannels(stages - 1);
+    ExplicitBlock hyperList = new ExplicitBlock() {};
+    hyper.add(hyperList.child("0", new LoraLinear(c, c)));
+    hyper.add(hyperList.child("1", new LoraLinear(c, c)));
+    hyper.add(hyperList.child("2", new LoraLinear(c, last)));
+    addChildBlock("output_hypernetwork_mlp", hyperList);
+    ExplicitBlock presenceList = new ExplicitBlock() {};
+    presence.add(presenceList.child("0", new LoraLinear(c, c)));
+    presence.add(presenceList.child("1", new LoraLinear(c, c)));
+    presence.add(presenceList.child("2", new LoraLinear(c, 1)));
+    addChildBlock("presence_head", presenceList);
+  }
+
+  public DecoderConfig config() {
+    return config;
+  }
+
+  /** The detail path's feature maps of images (N, C, S, S) in [0, 1], finest first. */
+  public List<NDArray> details(ParameterStore ps, NDArray images, boolean training) {
+    List<NDArray> out = new ArrayList<>();
+    NDArray x = images.sub(0.5f).div(0.5f);
+    for (Conv conv : detail) {
+      x = Activation.gelu(conv.apply(ps, x, training));
+      out.add(x);
+    }
+    return out;
+  }
+
+  /**
+   * @param mixed mixed image tokens (N, G^2, D)
+   * @param prompt pooled text vectors (N, Dt)
+   * @param details {@link #details} of the same N images (finest first)
+   */
+  public Output decode(ParameterStore ps, NDArray mixed, NDArray prompt, List<NDArray> details, boolean training) {
+    long n = mixed.getShape().get(0);
+    int c = config.dim();
+    NDArray x = inputProj.apply(ps, mixed, training).transpose(0, 2, 1).reshape(n, c, grid, grid);
+    for (int i = 0; i < dilated.size(); i++) {
+      NDArray h = dilatedNorms.get(i).apply2d(ps, dilated.get(i).apply(ps, x, training), training);
+      x = x.add(Activation.gelu(h));
+    }
+    NDArray image = x.reshape(n, c, (long) grid * grid).transpose(0, 2, 1);
+    NDArray fixed = value(ps, outputTokens, x, training).expandDims(0).broadcast(n, 2, c);
+    NDArray promptToken = promptProj.apply(ps, prompt, training).expandDims(1);
+    NDArray tokens = NDArrays.concat(new NDList(fixed, promptToken), 1);
+    NDArray[] out = transformer.apply(ps, tokens, image, value(ps, imagePe, x, training), training);
+    NDArray presenceToken = out[0].get(":, 0, :");
+    NDArray maskToken = out[0].get(":, 1, :");
+    NDArray feat = out[1].transpose(0, 2, 1).reshape(n, c, grid, grid);
+    for (int i = 0; i < stages; i++) {
+      feat = up.get(i).apply(ps, feat, training);
+      if (i == 0) feat = upNorm.apply2d(ps, feat, training);
+      feat = Activation.gelu(feat.add(details.get(stages - 1 - i)));
+    }
+    NDArray w = mlp(ps, hyper, maskToken, training);
+    long size = feat.getShape().get(2);
+    long ch = feat.getShape().get(1);
+    NDArray masks = w.expandDims(1).matMul(feat.reshape(n, ch, size * size)).reshape(n, size, size);
+    NDArray present = mlp(ps, presence, presenceToken, training).reshape(n);
+    return new Output(masks, present);
+  }
+
+  private static NDArray mlp(ParameterStore ps, List<LoraLinear> layers, NDArray x, boolean training) {
+    for (int i = 0; i < layers.size(); i++) {
+      x = layers.get(i).apply(ps, x, training);
+      if (i < layers.size() - 1) x = Activation.relu(x);
+    }
+    return x;
+  }
+}

@@ -1,0 +1,85 @@
+package org.medvlm.model.vlm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+
+/**
+ * Med-VLM: a ViT image encoder and a BERT text encoder (frozen, with LoRA adapters), a feature
+ * mixer and a SAM-style mask decoder. The image is encoded once per slice and shared by every
+ * prompt; text once per prompt; the mixer and decoder run per (slice, prompt) pair.
+ */
+public final class MedVlm extends ExplicitBlock {
+  private final MedVlmConfig config;
+  private final VitEncoder imageEncoder;
+  private final BertEncoder textEncoder;
+  private final FeatureMixer mixer;
+  private final MaskDecoder decoder;
+
+  /** Per-slice results of the image side: patch tokens (B, G^2, D) and the decoder's detail maps. */
+  public record ImageFeatures(NDArray tokens, List<NDArray> details) {
+    ImageFeatures select(NDArray index) {
+      NDIndex at = new NDIndex("{}", index);
+      return new ImageFeatures(tokens.get(at), details.stream().map(d -> d.get(at)).toList());
+    }
+  }
+
+  public MedVlm(MedVlmConfig config) {
+    this.config = config;
+    imageEncoder = addChildBlock("image_encoder", new VitEncoder(config.vit(), config.lora()));
+    textEncoder = addChildBlock("text_encoder", new BertEncoder(config.bert(), config.lora()));
+    mixer = addChildBlock("mixer", new FeatureMixer(config.vit().dim(), config.bert().hidden(), config.mixerDepth(), config.mixerHeads(), config.mixerMlpRatio()));
+    decoder = addChildBlock("decoder", new MaskDecoder(config.decoder(), config.vit().dim(), config.bert().hidden(), config.vit().grid(),
+        config.vit().patch(), config.channels()));
+  }
+
+  public MedVlmConfig config() {
+    return config;
+  }
+
+  public VitEncoder imageEncoder() {
+    return imageEncoder;
+  }
+
+  public BertEncoder textEncoder() {
+    return textEncoder;
+  }
+
+  /**
+   * Freezes the encoders' pretrained weights (everything but their LoRA adapters), or, with
+   * {@code trainEncoders}, leaves them trainable (full fine-tuning, for randomly initialised
+   * encoders). Call after initialisation and weight loading.
+   */
+  public void freezeEncoders(boolean trainEncoders) {
+    for (var encoder : List.of(imageEncoder, textEncoder)) {
+      encoder.freezeParameters(false);
+      if (!trainEncoders) encoder.freezeParameters(true, p -> !isAdapter(p));
+    }
+  }
+
+  public static boolean isAdapter(Parameter p) {
+    return p.getName().startsWith("lora_");
+  }
+
+  public ImageFeatures encodeImages(ParameterStore ps, NDArray images, boolean training) {
+    return new ImageFeatures(imageEncoder.encode(ps, images, training), decoder.details(ps, images, training));
+  }
+
+  public BertEncoder.Output encodeText(ParameterStore ps, NDArray ids, NDArray mask, boolean training) {
+    return textEncoder.encode(ps, ids, mask, training);
+  }
+
+  /**
+   * Masks for (slice, prompt) pairs: pair i combines slice {@code imageIndex[i]} of {@code images}
+   * with prompt {@code textIndex[i]} of {@code text} (int64 index arrays).
+   */
+  public MaskDecoder.Output decode(ParameterStore ps, ImageFeatures images, NDArray imageIndex, BertEncoder.Output text, NDArray textMask,
+      NDArray textIndex, boolean training) {
+    ImageFeatures img = images.select(imageIndex);
+    NDIndex t = new NDIndex("{}", textIndex);
+    NDArray mixed = mixer.mix(ps, img.tokens(), text.states().get(t), textMask.get(t), training);
+    return decoder.decode(ps, mixed, text.pooled().get(t), img.details(), training);
+  }
+}

@@ -1,0 +1,371 @@
+package org.medvlm.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.medvlm.BadInputException;
+import org.medvlm.data.Organ;
+import org.medvlm.data.PromptLibrary;
+import org.medvlm.model.vlm.BertEncoder;
+import org.medvlm.model.vlm.MaskDecoder;
+import org.medvlm.model.vlm.MedVlm;
+import org.medvlm.model.vlm.MedVlmConfig;
+import org.medvlm.preprocess.Augmenter;
+import org.medvlm.preprocess.PreparedVolume;
+import org.medvlm.text.TextTokenizer;
+
+/**
+ * Med-VLM as a {@link SegmentationTask}. Training pairs every slice with each organ present in
+ * it (its binary mask) and with a seeded share of the absent organs (an empty mask), each with a
+ * phrasing drawn from the prompt library; the loss is BCE + soft Dice on the masks plus BCE on
+ * the presence score. Prediction encodes each slice once, each organ's canonical prompt once,
+ * decodes every (slice, organ) pair and fuses them into one BTCV label map: a pixel takes the
+ * organ of highest probability above 0.5 among the organs whose presence score is above 0.5.
+ */
+public final class MedVlmTask implements SegmentationTask {
+  private final MedVlm model;
+  private final List<Organ> organs;
+  private final TextTokenizer tokenizer;
+  private final PromptLibrary prompts;
+  private final float absentShare;
+  private final boolean trainEncoders;
+  private final Map<String, long[]> tokenCache = new HashMap<>();
+  private float[] organWeights;
+  private Consumer<String> warnings = m -> {};
+
+  public MedVlmTask(MedVlmConfig config, List<Organ> organs, TextTokenizer tokenizer, PromptLibrary prompts, float absentShare, boolean trainEncoders) {
+    if (tokenizer.vocabularySize() > config.bert().vocabSize()) {
+      throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabularySize() + " tokens, the text encoder " + config.bert().vocabSize());
+    }
+    if (tokenizer.maxLength() > config.bert().maxPositions()) {
+      throw new IllegalArgumentException("the tokenizer's maximum " + tokenizer.maxLength() + " exceeds the text encoder's " + config.bert().maxPositions() + " positions");
+    }
+    this.model = new MedVlm(config);
+    this.organs = List.copyOf(organs);
+    this.tokenizer = tokenizer;
+    this.prompts = prompts;
+    this.absentShare = absentShare;
+    this.trainEncoders = trainEncoders;
+  }
+
+  /** Rebuilds the task from {@link #describe()}. */
+  public static MedVlmTask from(JsonObject d, List<Organ> organs) throws java.io.IOException {
+    MedVlmConfig config = MedVlmConfig.fromJson(d.getAsJsonObject("config"));
+    TextTokenizer tok = TextTokenizer.fromJson(d.get("tokenizer").getAsString(), d.get("max_tokens").getAsInt());
+    Map<Organ, List<String>> canonical = new LinkedHashMap<>();
+    for (var e : d.getAsJsonObject("prompts").entrySet()) {
+      canonical.put(Organ.ofId(Integer.parseInt(e.getKey())), List.of(e.getValue().getAsString()));
+    }
+    return new MedVlmTask(config, organs, tok, PromptLibrary.of(canonical), d.get("absent_share").getAsFloat(), d.get("train_encoders").getAsBoolean());
+  }
+
+  public MedVlm model() {
+    return model;
+  }
+
+  /** Where warnings (such as truncated prompts) go. */
+  public void onWarning(Consumer<String> sink) {
+    warnings = sink;
+  }
+
+  @Override
+  public String modelType() {
+    return model.config().variant();
+  }
+
+  @Override
+  public Block block() {
+    return model;
+  }
+
+  @Override
+  public Shape inputShape(int batch) {
+    int s = model.config().vit().imageSize();
+    return new Shape(batch, model.config().channels(), s, s);
+  }
+
+  @Override
+  public JsonObject describe() {
+    JsonObject o = new JsonObject();
+    o.add("config", model.config().toJson());
+    o.addProperty("tokenizer", tokenizer.json());
+    o.addProperty("max_tokens", tokenizer.maxLength());
+    JsonObject canonical = new JsonObject();
+    for (Organ organ : organs) canonical.addProperty(Integer.toString(organ.id()), prompts.canonical(organ));
+    o.add("prompts", canonical);
+    o.addProperty("absent_share", absentShare);
+    o.addProperty("train_encoders", trainEncoders);
+    return o;
+  }
+
+  @Override
+  public void prepareForTraining() {
+    model.freezeEncoders(trainEncoders);
+  }
+
+  /** Transformers train with clipped gradients (global norm 1, as ViT and BERT were trained). */
+  @Override
+  public float gradientClip() {
+    return 1f;
+  }
+
+  @Override
+  public void weightOrgans(float[] byId) {
+    organWeights = byId.clone();
+  }
+
+  /** One (slice, organ) pair of a batch. */
+  private record Pair(int slice, Organ organ, String prompt) {}
+
+  @Override
+  public NDArray loss(NDManager step, ParameterStore ps, List<Augmenter.Sample> batch, boolean training) {
+    List<Pair> pairs = new ArrayList<>();
+    for (int b = 0; b < batch.size(); b++) {
+      Augmenter.Sample s = batch.get(b);
+      boolean[] present = new boolean[Organ.MAX_ID + 1];
+      for (int l : s.labels()) present[l] = true;
+      SplittableRandom rnd = new SplittableRandom(s.seed() ^ 0x5DEECE66DL);
+      for (Organ o : organs) {
+        boolean take = present[o.id()] || rnd.nextDouble() < absentShare;
+        long promptSeed = rnd.nextLong();
+        if (take) pairs.add(new Pair(b, o, prompts.sample(o, promptSeed)));
+      }
+    }
+    if (pairs.isEmpty()) pairs.add(new Pair(0, organs.get(0), prompts.sample(organs.get(0), batch.get(0).seed())));
+    int size = batch.get(0).size();
+    int c = model.config().channels();
+    float[] x = new float[batch.size() * c * size * size];
+    for (int b = 0; b < batch.size(); b++) System.arraycopy(batch.get(b).image(), 0, x, b * c * size * size, c * size * size);
+    NDArray images = step.create(x, new Shape(batch.size(), c, size, size));
+    return pairLoss(step, ps, images, pairs, p -> batch.get(p.slice()).labels(), training);
+  }
+
+  private interface Labels {
+    int[] of(Pair p);
+  }
+
+  private NDArray pairLoss(NDManager step, ParameterStore ps, NDArray images, List<Pair> pairs, Labels labels, boolean training) {
+    int size = (int) images.getShape().get(2);
+    int s2 = size * size;
+    List<String> unique = new ArrayList<>();
+    long[] textIndex = new long[pairs.size()];
+    long[] imageIndex = new long[pairs.size()];
+    float[] target = new float[pairs.size() * s2];
+    float[] presence = new float[pairs.size()];
+    float[] weight = new float[pairs.size()];
+    for (int i = 0; i < pairs.size(); i++) {
+      Pair p = pairs.get(i);
+      int at = unique.indexOf(p.prompt());
+      if (at < 0) {
+        at = unique.size();
+        unique.add(p.prompt());
+      }
+      textIndex[i] = at;
+      imageIndex[i] = p.slice();
+      int[] l = labels.of(p);
+      int id = p.organ().id();
+      for (int k = 0; k < s2; k++) {
+        if (l[k] == id) {
+          target[i * s2 + k] = 1;
+          presence[i] = 1;
+        }
+      }
+      weight[i] = organWeights == null ? 1 : organWeights[id];
+    }
+    Text text = encodeText(step, ps, unique, training);
+    MedVlm.ImageFeatures features = model.encodeImages(ps, images, training);
+    MaskDecoder.Output out = model.decode(ps, features, step.create(imageIndex), text.output(), text.mask(), step.create(textIndex), training);
+    return lossOf(step, out, target, presence, weight);
+  }
+
+  /** The weighted mean over pairs of BCE + soft Dice on the masks plus BCE on the presence. */
+  private static NDArray lossOf(NDManager step, MaskDecoder.Output out, float[] target, float[] presence, float[] weight) {
+    Shape shape = out.masks().getShape();
+    NDArray y = step.create(target, shape);
+    NDArray w = step.create(weight);
+    NDArray perPair = bce(out.masks(), y).sum(new int[] {1, 2}).div(shape.get(1) * shape.get(2))
+        .add(softDiceLoss(out.masks(), y)).add(bce(out.presence(), step.create(presence)));
+    return perPair.mul(w).sum().div(w.sum());
+  }
+
+  /** Elementwise binary cross-entropy of logits against 0/1 targets, computed stably. */
+  private static NDArray bce(NDArray logits, NDArray target) {
+    return logits.maximum(0).sub(logits.mul(target)).add(logits.abs().neg().exp().add(1).log());
+  }
+
+  /** 1 - soft Dice per pair (N), smoothed by 1 so empty targets push the mask to zero. */
+  private static NDArray softDiceLoss(NDArray logits, NDArray target) {
+    NDArray p = Activation.sigmoid(logits);
+    int[] axes = {1, 2};
+    NDArray inter = p.mul(target).sum(axes);
+    NDArray denom = p.sum(axes).add(target.sum(axes));
+    return inter.mul(2).add(1).div(denom.add(1)).neg().add(1);
+  }
+
+  /** Encoded prompts: token states, pooled vectors and the padding mask. */
+  private record Text(BertEncoder.Output output, NDArray mask) {}
+
+  private Text encodeText(NDManager m, ParameterStore ps, List<String> texts, boolean training) {
+    List<long[]> ids = new ArrayList<>();
+    int len = 0;
+    for (String t : texts) {
+      long[] e = tokens(t);
+      ids.add(e);
+      len = Math.max(len, e.length);
+    }
+    long[] flat = new long[texts.size() * len];
+    float[] mask = new float[texts.size() * len];
+    for (int i = 0; i < ids.size(); i++) {
+      long[] e = ids.get(i);
+      System.arraycopy(e, 0, flat, i * len, e.length);
+      for (int k = 0; k < e.length; k++) mask[i * len + k] = 1;
+    }
+    NDArray idArray = m.create(flat, new Shape(texts.size(), len));
+    NDArray maskArray = m.create(mask, new Shape(texts.size(), len));
+    return new Text(model.encodeText(ps, idArray, maskArray, training), maskArray);
+  }
+
+  private long[] tokens(String prompt) {
+    return tokenCache.computeIfAbsent(prompt, p -> {
+      try {
+        TextTokenizer.Encoded e = tokenizer.encode(p);
+        if (e.truncated()) warnings.accept("prompt truncated to the text encoder's " + tokenizer.maxLength() + " tokens: \"" + p + "\"");
+        return e.ids();
+      } catch (BadInputException ex) {
+        throw new IllegalArgumentException(ex.getMessage(), ex);
+      }
+    });
+  }
+
+  /** Checks a user's prompt (empty, too long) before a run; returns the warnings it raises. */
+  public List<String> checkPrompt(String prompt) throws BadInputException {
+    TextTokenizer.Encoded e = tokenizer.encode(prompt);
+    return e.truncated() ? List.of("prompt truncated to the text encoder's " + tokenizer.maxLength() + " tokens") : List.of();
+  }
+
+  /** The prompt used for an organ at inference (the first phrasing of the training library). */
+  public String promptFor(Organ organ) {
+    return prompts.canonical(organ);
+  }
+
+  @Override
+  public int[] predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
+    return run(manager, ps, v, batchSize, false).labels();
+  }
+
+  @Override
+  public Validation validate(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
+    return run(manager, ps, v, batchSize, true);
+  }
+
+  @Override
+  public int[] predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize, List<Organ> requested) {
+    for (Organ o : requested) if (!organs.contains(o)) throw new IllegalArgumentException("the model was not trained for " + o.key());
+    return fuse(probabilities(manager, ps, v, requested.stream().map(prompts::canonical).toList(), batchSize), requested);
+  }
+
+  /** One BTCV label map from per-organ probabilities: the most probable organ above 0.5 wins. */
+  static int[] fuse(float[][] probs, List<Organ> organs) {
+    int[] out = new int[probs.length == 0 ? 0 : probs[0].length];
+    for (int i = 0; i < out.length; i++) {
+      float best = 0.5f;
+      for (int k = 0; k < organs.size(); k++) {
+        if (probs[k][i] > best) {
+          best = probs[k][i];
+          out[i] = organs.get(k).id();
+        }
+      }
+    }
+    return out;
+  }
+
+  private Validation run(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize, boolean withLoss) {
+    Decoded d = decodeVolume(manager, ps, v, organs.stream().map(prompts::canonical).toList(), withLoss ? organs : null, batchSize);
+    return new Validation(fuse(d.probs(), organs), d.lossSum(), d.batches());
+  }
+
+  private NDArray slices(NDManager m, PreparedVolume v, int z0, int n) {
+    int c = v.contextSlices();
+    int s2 = v.size() * v.size();
+    float[] x = new float[n * c * s2];
+    for (int k = 0; k < n; k++) System.arraycopy(v.input(z0 + k), 0, x, k * c * s2, c * s2);
+    return m.create(x, new Shape(n, c, v.size(), v.size()));
+  }
+
+  /**
+   * Per-prompt probability maps {@code [prompt][slice * S^2 + pixel]} for a prepared volume: the
+   * image encoder runs once per batch of slices, each prompt is encoded once; a prompt's map is 0
+   * on slices where its presence score is below 0.5.
+   */
+  public float[][] probabilities(NDManager manager, ParameterStore ps, PreparedVolume v, List<String> texts, int batchSize) {
+    return decodeVolume(manager, ps, v, texts, null, batchSize).probs();
+  }
+
+  /** Probability maps per prompt, and the validation loss when the prompts are those of {@code lossOrgans}. */
+  private record Decoded(float[][] probs, double lossSum, int batches) {}
+
+  private Decoded decodeVolume(NDManager manager, ParameterStore ps, PreparedVolume v, List<String> texts, List<Organ> lossOrgans, int batchSize) {
+    int s2 = v.size() * v.size();
+    float[][] out = new float[texts.size()][v.depth() * s2];
+    double lossSum = 0;
+    int batches = 0;
+    try (NDManager shared = manager.newSubManager()) {
+      Text text = encodeText(shared, ps, texts, false);
+      for (int z0 = 0; z0 < v.depth(); z0 += batchSize) {
+        int n = Math.min(batchSize, v.depth() - z0);
+        try (NDManager step = shared.newSubManager()) {
+          MedVlm.ImageFeatures features = model.encodeImages(ps, slices(step, v, z0, n), false);
+          long[] imageIndex = new long[n * texts.size()];
+          long[] textIndex = new long[n * texts.size()];
+          for (int k = 0; k < n; k++) {
+            for (int t = 0; t < texts.size(); t++) {
+              imageIndex[k * texts.size() + t] = k;
+              textIndex[k * texts.size() + t] = t;
+            }
+          }
+          MaskDecoder.Output o = model.decode(ps, features, step.create(imageIndex), text.output(), text.mask(), step.create(textIndex), false);
+          if (lossOrgans != null) {
+            float[] target = new float[n * texts.size() * s2];
+            float[] presence = new float[n * texts.size()];
+            float[] weight = new float[n * texts.size()];
+            java.util.Arrays.fill(weight, 1f);
+            for (int k = 0; k < n; k++) {
+              int[] l = v.labelSlice(z0 + k);
+              for (int t = 0; t < texts.size(); t++) {
+                int pair = k * texts.size() + t;
+                int id = lossOrgans.get(t).id();
+                for (int i = 0; i < s2; i++) {
+                  if (l[i] == id) {
+                    target[pair * s2 + i] = 1;
+                    presence[pair] = 1;
+                  }
+                }
+              }
+            }
+            lossSum += lossOf(step, o, target, presence, weight).getFloat();
+            batches++;
+          }
+          NDArray present = Activation.sigmoid(o.presence()).gte(0.5f).toType(o.masks().getDataType(), false);
+          float[] p = Activation.sigmoid(o.masks()).mul(present.reshape(-1, 1, 1)).toFloatArray();
+          for (int k = 0; k < n; k++) {
+            for (int t = 0; t < texts.size(); t++) {
+              System.arraycopy(p, (k * texts.size() + t) * s2, out[t], (z0 + k) * s2, s2);
+            }
+          }
+        }
+      }
+    }
+    return new Decoded(out, lossSum, batches);
+  }
+}

@@ -1,0 +1,97 @@
+package org.medvlm.model.vlm;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+/** The building blocks compute what their references define. */
+class LayersTest {
+  @Test
+  void untrainedLoraChangesNothingAndTrainedLoraDoes() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(1);
+      LoraLinear layer = LoraLinear.encoder(6, 5, new LoraConfig(2, 4, 0f, true, true));
+      layer.initialize(m, DataType.FLOAT32, new Shape(1, 6));
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray x = m.randomNormal(new Shape(3, 4, 6));
+      var p = layer.getParameters();
+      NDArray plain = Linear.linear(x, p.get("weight").getArray(), p.get("bias").getArray()).head();
+      assertTrue(layer.apply(ps, x, false).allClose(plain, 1e-6, 1e-6, false), "B = 0: the adapter adds nothing");
+      p.get("lora_b").getArray().set(m.randomNormal(new Shape(5, 2)).toFloatArray());
+      NDArray expected = plain.add(x.matMul(p.get("lora_a").getArray().transpose()).matMul(p.get("lora_b").getArray().transpose()).mul(4f / 2));
+      NDArray actual = layer.apply(ps, x, false);
+      assertTrue(actual.allClose(expected, 1e-5, 1e-5, false), "W x + (alpha / r) B A x");
+      assertFalse(actual.allClose(plain, 1e-3, 1e-3, false));
+    }
+  }
+
+  @Test
+  void geluIsTheExactErfForm() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      float[] xs = {-3f, -1.5f, -0.5f, 0f, 0.7f, 2f, 4f};
+      NDArray x = m.create(xs);
+      float[] y = Activation.gelu(x).toFloatArray();
+      float[] erf = x.div(Math.sqrt(2)).erf().toFloatArray();
+      for (int i = 0; i < xs.length; i++) assertEquals(0.5f * xs[i] * (1 + erf[i]), y[i], 1e-6f, "gelu(" + xs[i] + ")");
+    }
+  }
+
+  @Test
+  void transposedConvolutionMatchesItsDefinition() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      TransposedConv2x2 t = new TransposedConv2x2(3, 2);
+      t.initialize(m, DataType.FLOAT32, new Shape(1, 3, 2, 2));
+      var p = t.getParameters();
+      p.get("bias").getArray().set(new float[] {0.5f, -1f});
+      NDArray x = m.randomNormal(new Shape(1, 3, 2, 3));
+      float[] y = t.apply(new ParameterStore(m, false), x, false).toFloatArray();
+      float[] xv = x.toFloatArray();
+      float[] w = p.get("weight").getArray().toFloatArray(); // (in, out, 2, 2)
+      float[] b = {0.5f, -1f};
+      for (int o = 0; o < 2; o++) {
+        for (int yy = 0; yy < 4; yy++) {
+          for (int xx = 0; xx < 6; xx++) {
+            double s = b[o];
+            for (int c = 0; c < 3; c++) s += xv[(c * 2 + yy / 2) * 3 + xx / 2] * w[((c * 2 + o) * 2 + yy % 2) * 2 + xx % 2];
+            assertEquals(s, y[(o * 4 + yy) * 6 + xx], 1e-5, "out[" + o + "," + yy + "," + xx + "]");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void paddingDoesNotChangeBertOutputs() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      BertEncoder bert = new BertEncoder(new BertConfig(50, 16, 2, 2, 32, 32, 2), LoraConfig.none());
+      bert.initialize(m, DataType.FLOAT32, new Shape(1, 4));
+      ParameterStore ps = new ParameterStore(m, false);
+      long[] ids = {2, 7, 9, 11, 3};
+      var alone = bert.encode(ps, m.create(ids, new Shape(1, 5)), m.ones(new Shape(1, 5)), false);
+      long[] padded = {2, 7, 9, 11, 3, 0, 0, 0, 2, 8, 8, 8, 8, 8, 8, 3};
+      float[] mask = {1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+      var batch = bert.encode(ps, m.create(padded, new Shape(2, 8)), m.create(mask, new Shape(2, 8)), false);
+      assertTrue(batch.states().get("0, 0:5, :").allClose(alone.states().get(0), 1e-5, 1e-5, false), "masked padding is invisible");
+      assertTrue(batch.pooled().get(0).allClose(alone.pooled().get(0), 1e-5, 1e-5, false), "pooling ignores padding");
+    }
+  }
+
+  @Test
+  void vitReturnsOnePatchTokenPerPatch() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      VitEncoder vit = new VitEncoder(new VitConfig(32, 16, 24, 1, 2, 2), new LoraConfig(2, 2, 0, true, false));
+      vit.initialize(m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
+      NDArray tokens = vit.encode(new ParameterStore(m, false), m.randomUniform(0, 1, new Shape(3, 1, 32, 32)), false);
+      assertEquals(new Shape(3, 4, 24), tokens.getShape());
+      assertThrows(IllegalArgumentException.class, () -> vit.encode(new ParameterStore(m, false), m.zeros(new Shape(1, 2, 32, 32)), false));
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package org.medvlm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.medvlm.data.Organ;
+import org.medvlm.data.PhantomGenerator;
+import org.medvlm.data.PromptLibrary;
+import org.medvlm.model.vlm.MedVlmConfig;
+import org.medvlm.preprocess.Augmenter;
+import org.medvlm.preprocess.PreparedVolume;
+import org.medvlm.preprocess.PreprocessConfig;
+import org.medvlm.preprocess.Preprocessor;
+import org.medvlm.text.PromptVocabulary;
+import org.medvlm.text.TextTokenizer;
+
+/**
+ * The tiny Med-VLM learns a few phantom slices with frozen random encoders and LoRA, and its
+ * output follows the prompt: the spleen prompt gives the spleen and not the liver, and vice versa.
+ */
+class MedVlmTaskTest {
+  static final List<Organ> ORGANS = List.of(Organ.SPLEEN, Organ.LIVER);
+  static PreparedVolume volume;
+  static List<Integer> slices = new ArrayList<>();
+
+  @BeforeAll
+  static void phantom() throws Exception {
+    var p = PhantomGenerator.generate(4, 1, 96, 60);
+    PreprocessConfig pre = PreprocessConfig.defaults().withSpacing(new double[] {3, 3, Double.NaN}).withSize(64);
+    volume = new Preprocessor(pre).prepare(p.image(), p.labels());
+    for (int z = 0; z < volume.depth() && slices.size() < 4; z += 3) {
+      int[] l = volume.labelSlice(z);
+      long spleen = java.util.Arrays.stream(l).filter(v -> v == Organ.SPLEEN.id()).count();
+      long liver = java.util.Arrays.stream(l).filter(v -> v == Organ.LIVER.id()).count();
+      if (spleen > 40 && liver > 40) slices.add(z);
+    }
+    assertEquals(4, slices.size(), "phantom slices showing spleen and liver");
+  }
+
+  static double dice(float[] prob, int offset, int[] labels, int id) {
+    long inter = 0, a = 0, b = 0;
+    for (int i = 0; i < labels.length; i++) {
+      boolean p = prob[offset + i] > 0.5f;
+      boolean r = labels[i] == id;
+      if (p) a++;
+      if (r) b++;
+      if (p && r) inter++;
+    }
+    return a + b == 0 ? 1 : 2.0 * inter / (a + b);
+  }
+
+  @Test
+  void tinyModelOverfitsSlicesAndFollowsThePrompt() throws Exception {
+    PromptLibrary lib = PromptLibrary.builtIn();
+    try (TextTokenizer tok = TextTokenizer.fromVocabulary(PromptVocabulary.build(lib, true), true, 64);
+        NDManager root = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(3);
+      MedVlmConfig cfg = MedVlmConfig.named(MedVlmConfig.TINY, 64, tok.vocabularySize(), 1);
+      MedVlmTask task = new MedVlmTask(cfg, ORGANS, tok, lib, 0.5f, false);
+      task.block().initialize(root, DataType.FLOAT32, task.inputShape(4));
+      task.prepareForTraining();
+      var params = TrainStep.trainableParameters(task.block());
+      var count = org.medvlm.model.vlm.ParameterCount.of(task.block());
+      assertTrue(count.frozen() > 0 && count.trainable() > 0);
+      assertEquals(count.trainable(), params.stream().mapToLong(p -> p.getArray().size()).sum(), "only unfrozen parameters are optimised");
+      AdamW opt = new AdamW(params, 1e-3f, 0, root).clipGradients(task.gradientClip());
+      ParameterStore ps = new ParameterStore(root, false);
+      long t0 = System.nanoTime();
+      double first = 0, last = 0;
+      for (int step = 0; step < 400; step++) {
+        List<Augmenter.Sample> batch = new ArrayList<>(); // a new seed per step, as the trainer gives: other phrasings
+        for (int z : slices) batch.add(new Augmenter.Sample(volume.input(z), volume.labelSlice(z), 64, step * 1000L + z));
+        last = TrainStep.run(task, root, ps, opt, batch);
+        if (step == 0) first = last;
+      }
+      for (var p : task.block().getParameters().values()) {
+        if (!p.requiresGradient()) assertFalse(p.getArray().hasGradient(), p.getName() + " is frozen: no gradient is computed for it");
+      }
+      System.out.printf("tiny Med-VLM: loss %.3f -> %.3f in %.1f s%n", first, last, (System.nanoTime() - t0) / 1e9);
+      float[][] probs = task.probabilities(root, ps, volume, List.of(task.promptFor(Organ.SPLEEN), task.promptFor(Organ.LIVER)), 8);
+      int s2 = 64 * 64;
+      for (int z : slices) {
+        int[] l = volume.labelSlice(z);
+        double spleen = dice(probs[0], z * s2, l, Organ.SPLEEN.id());
+        double liver = dice(probs[1], z * s2, l, Organ.LIVER.id());
+        double spleenPromptOnLiver = dice(probs[0], z * s2, l, Organ.LIVER.id());
+        double liverPromptOnSpleen = dice(probs[1], z * s2, l, Organ.SPLEEN.id());
+        System.out.printf("slice %d: spleen %.3f liver %.3f cross %.3f %.3f%n", z, spleen, liver, spleenPromptOnLiver, liverPromptOnSpleen);
+        assertTrue(spleen > 0.95, "spleen prompt, slice " + z + ": Dice " + spleen);
+        assertTrue(liver > 0.95, "liver prompt, slice " + z + ": Dice " + liver);
+        assertTrue(spleenPromptOnLiver <= 0.05, "spleen prompt must not give the liver: " + spleenPromptOnLiver);
+        assertTrue(liverPromptOnSpleen <= 0.05, "liver prompt must not give the spleen: " + liverPromptOnSpleen);
+      }
+    }
+  }
+}
