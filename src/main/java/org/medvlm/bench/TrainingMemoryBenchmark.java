@@ -12,6 +12,7 @@ import org.medvlm.data.Organ;
 import org.medvlm.model.UNetConfig;
 import org.medvlm.preprocess.Augmenter;
 import org.medvlm.train.AdamW;
+import org.medvlm.train.SegmentationTask;
 import org.medvlm.train.TrainStep;
 import org.medvlm.train.UNetTask;
 
@@ -28,9 +29,16 @@ public final class TrainingMemoryBenchmark {
 
   private TrainingMemoryBenchmark() {}
 
+  /** The U-Net of the given width (depth 4, 13 organs) at size x size. */
   public static Result run(int steps, int warmup, int size, int width, int batch, Consumer<String> progress) {
     List<Organ> organs = List.of(Organ.values());
-    UNetTask task = new UNetTask(new UNetConfig(1, organs.size() + 1, width, 4), organs, size);
+    return run(new UNetTask(new UNetConfig(1, organs.size() + 1, width, 4), organs, size), steps, warmup, batch, progress);
+  }
+
+  /** Any model's training step (Med-VLM: every slice paired with the 13 organs of its random labels). */
+  public static Result run(SegmentationTask task, int steps, int warmup, int batch, Consumer<String> progress) {
+    List<Organ> organs = List.of(Organ.values());
+    int size = (int) task.inputShape(1).get(2);
     SplittableRandom rnd = new SplittableRandom(1);
     List<Augmenter.Sample> data = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
@@ -40,11 +48,12 @@ public final class TrainingMemoryBenchmark {
         img[k] = (float) rnd.nextDouble();
         lab[k] = rnd.nextInt(organs.size() + 1);
       }
-      data.add(new Augmenter.Sample(img, lab, size));
+      data.add(new Augmenter.Sample(img, lab, size, i));
     }
     try (NDManager root = NDManager.newBaseManager(Device.cpu())) {
       task.block().initialize(root, DataType.FLOAT32, task.inputShape(batch));
-      AdamW opt = new AdamW(TrainStep.trainableParameters(task.block()), 1e-4f, 1e-4f, root);
+      task.prepareForTraining();
+      AdamW opt = new AdamW(TrainStep.trainableParameters(task.block()), 1e-4f, 1e-4f, root).clipGradients(task.gradientClip());
       ParameterStore ps = new ParameterStore(root, false);
       int every = 100;
       long[] rss = new long[steps / every + 1];

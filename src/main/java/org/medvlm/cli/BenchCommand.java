@@ -52,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--train-width", defaultValue = "8", paramLabel = "C", description = "memory: U-Net width (default: ${DEFAULT-VALUE}).")
   int trainWidth;
 
+  @Option(names = "--memory-model", defaultValue = "unet", paramLabel = "NAME",
+      description = "memory: unet or a Med-VLM variant (random encoders, prompt vocabulary; default: ${DEFAULT-VALUE}).")
+  String memoryModel;
+
   @Option(names = "--model", defaultValue = "medvlm-small", paramLabel = "NAME", description = "infer: Med-VLM variant (default: ${DEFAULT-VALUE}).")
   String model;
 
@@ -74,6 +78,16 @@ final class BenchCommand implements Callable<Integer> {
   boolean overwrite;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  private static org.medvlm.train.MedVlmTask medVlmTask(String variant, int size) throws Exception {
+    if (!org.medvlm.model.vlm.MedVlmConfig.VARIANTS.contains(variant)) {
+      throw new BadInputException("--memory-model", "unknown model '" + variant + "' (unet, " + String.join(", ", org.medvlm.model.vlm.MedVlmConfig.VARIANTS) + ")");
+    }
+    var lib = org.medvlm.data.PromptLibrary.builtIn();
+    var tok = org.medvlm.text.TextTokenizer.fromVocabulary(org.medvlm.text.PromptVocabulary.build(lib, true), true, 64);
+    var cfg = org.medvlm.model.vlm.MedVlmConfig.named(variant, size, tok.vocabularySize(), 1);
+    return new org.medvlm.train.MedVlmTask(cfg, java.util.List.of(org.medvlm.data.Organ.values()), tok, lib, 0.25f, false);
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -118,10 +132,19 @@ final class BenchCommand implements Callable<Integer> {
       }
       if (target == Target.memory || target == Target.all) {
         if (steps < 100) throw new BadInputException("--steps", "must be at least 100");
-        TrainingMemoryBenchmark.Result m = TrainingMemoryBenchmark.run(steps, 500, trainSize, trainWidth, 4, err::println);
+        TrainingMemoryBenchmark.Result m;
+        String what;
+        if (memoryModel.equals("unet")) {
+          m = TrainingMemoryBenchmark.run(steps, 500, trainSize, trainWidth, 4, err::println);
+          what = "U-Net (width " + trainWidth + ")";
+        } else {
+          m = TrainingMemoryBenchmark.run(medVlmTask(memoryModel, trainSize), steps, 500, 4, err::println);
+          what = memoryModel;
+        }
         results.put("memory", m);
-        out.printf(Locale.ROOT, "memory: %d U-Net training steps (width %d, %d x %d, batch 4) after %d warm-up steps, %.1f steps/s%n",
-            m.steps(), trainWidth, trainSize, trainSize, m.warmup(), m.stepsPerSecond());
+        results.put("memory_model", memoryModel);
+        out.printf(Locale.ROOT, "memory: %d %s training steps (%d x %d, batch 4) after %d warm-up steps, %.1f steps/s%n",
+            m.steps(), what, trainSize, trainSize, m.warmup(), m.stepsPerSecond());
         out.printf(Locale.ROOT, "  %-34s %8.0f MB -> %.0f MB (max %.0f MB)%n", "resident memory, first -> last", m.rss()[0] / 1e6,
             m.rss()[m.rss().length - 1] / 1e6, java.util.Arrays.stream(m.rss()).max().orElse(0) / 1e6);
         out.printf(Locale.ROOT, "  %-34s %+8.2f %%   (target within 5%%)%n", "drift, first 3 -> last 3 samples", m.driftPercent());

@@ -3,6 +3,7 @@ package org.medvlm.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,8 @@ public final class AdamW {
 
   /** {@code params}: the trainable parameters, in a fixed order; state lives in {@code manager}. */
   private float maxNorm;
+  private long skipped;
+  private int consecutiveSkips;
 
   public AdamW(List<Parameter> params, float lr, float weightDecay, NDManager manager) {
     this.params = params;
@@ -50,22 +53,58 @@ public final class AdamW {
     return steps;
   }
 
-  /** One update from the current gradients, which are then zeroed. Call outside gradient recording. */
-  public void step() {
-    steps++;
-    float c1 = (float) (1 - Math.pow(beta1, steps));
-    float c2 = (float) (1 - Math.pow(beta2, steps));
+  /** Steps skipped so far because the loss or the gradients were not finite. */
+  public long skippedSteps() {
+    return skipped;
+  }
+
+  /** Skips of the last steps in a row (0 after any real update). */
+  public int consecutiveSkips() {
+    return consecutiveSkips;
+  }
+
+  /** Discards the current gradients without updating (a non-finite loss). */
+  public void skip() {
+    skipped++;
+    consecutiveSkips++;
+    for (Parameter p : params) {
+      NDArray w = p.getArray();
+      try (NDManager scope = w.getManager().newSubManager()) {
+        NDArray g = w.getGradient();
+        g.attach(scope);
+        g.set(new NDIndex("..."), 0f); // not g - g: that keeps NaN
+      }
+    }
+  }
+
+  /**
+   * One update from the current gradients, which are then zeroed. Call outside gradient
+   * recording. With clipping on, gradients whose norm is not finite are discarded instead
+   * (returns false), as mixed-precision trainers skip overflowing steps.
+   */
+  public boolean step() {
     float gradScale = 1f;
     if (maxNorm > 0) {
       double sq = 0;
       for (Parameter p : params) {
-        try (NDArray s = p.getArray().getGradient().square().sum()) {
-          sq += s.getFloat();
+        NDArray w = p.getArray();
+        try (NDManager scope = w.getManager().newSubManager()) { // the gradient handle and its square live here
+          NDArray g = w.getGradient();
+          g.attach(scope);
+          sq += g.square().sum().getFloat();
         }
       }
       double norm = Math.sqrt(sq);
+      if (!Double.isFinite(norm)) {
+        skip();
+        return false;
+      }
       if (norm > maxNorm) gradScale = (float) (maxNorm / (norm + 1e-6));
     }
+    steps++;
+    consecutiveSkips = 0;
+    float c1 = (float) (1 - Math.pow(beta1, steps));
+    float c2 = (float) (1 - Math.pow(beta2, steps));
     for (int i = 0; i < params.size(); i++) {
       NDArray w = params.get(i).getArray();
       // Every temporary is attached to a per-parameter scope: results of ops on m, v or w would
@@ -89,6 +128,7 @@ public final class AdamW {
         g.subi(g);
       }
     }
+    return true;
   }
 
   /** Moment estimates for a checkpoint: m and v of each parameter, in order. */

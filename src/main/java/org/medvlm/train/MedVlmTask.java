@@ -130,6 +130,11 @@ public final class MedVlmTask implements SegmentationTask {
 
   @Override
   public NDArray loss(NDManager step, ParameterStore ps, List<Augmenter.Sample> batch, boolean training) {
+    // one phrasing per organ and batch (the text encoder then runs at most once per organ per
+    // step), drawn from the batch's first sample seed; negatives drawn per sample
+    SplittableRandom phrasing = new SplittableRandom(batch.get(0).seed() * 0x9E3779B97F4A7C15L + 17);
+    String[] phrase = new String[Organ.MAX_ID + 1];
+    for (Organ o : organs) phrase[o.id()] = prompts.sample(o, phrasing.nextLong());
     List<Pair> pairs = new ArrayList<>();
     for (int b = 0; b < batch.size(); b++) {
       Augmenter.Sample s = batch.get(b);
@@ -137,12 +142,10 @@ public final class MedVlmTask implements SegmentationTask {
       for (int l : s.labels()) present[l] = true;
       SplittableRandom rnd = new SplittableRandom(s.seed() ^ 0x5DEECE66DL);
       for (Organ o : organs) {
-        boolean take = present[o.id()] || rnd.nextDouble() < absentShare;
-        long promptSeed = rnd.nextLong();
-        if (take) pairs.add(new Pair(b, o, prompts.sample(o, promptSeed)));
+        if (present[o.id()] || rnd.nextDouble() < absentShare) pairs.add(new Pair(b, o, phrase[o.id()]));
       }
     }
-    if (pairs.isEmpty()) pairs.add(new Pair(0, organs.get(0), prompts.sample(organs.get(0), batch.get(0).seed())));
+    if (pairs.isEmpty()) pairs.add(new Pair(0, organs.get(0), phrase[organs.get(0).id()]));
     int size = batch.get(0).size();
     int c = model.config().channels();
     float[] x = new float[batch.size() * c * size * size];

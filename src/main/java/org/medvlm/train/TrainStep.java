@@ -28,7 +28,10 @@ public final class TrainStep {
     return params;
   }
 
-  /** Returns the batch loss. */
+  /** More non-finite steps in a row than this stop training. */
+  static final int MAX_CONSECUTIVE_SKIPS = 20;
+
+  /** Returns the batch loss, or NaN for a step skipped because the loss was not finite. */
   public static double run(SegmentationTask task, NDManager root, ParameterStore ps, AdamW opt, List<Augmenter.Sample> batch) {
     double value;
     try (NDManager step = root.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -36,10 +39,12 @@ public final class TrainStep {
       gc.backward(loss);
       value = loss.getFloat();
     }
-    if (!Double.isFinite(value)) {
-      throw new IllegalStateException("training diverged: the loss is " + value + " at step " + (opt.steps() + 1) + "; lower --lr or resume from the last good checkpoint");
+    if (Double.isFinite(value)) opt.step();
+    else opt.skip();
+    if (opt.consecutiveSkips() > MAX_CONSECUTIVE_SKIPS) {
+      throw new IllegalStateException("training diverged: " + opt.consecutiveSkips() + " steps in a row with a non-finite loss or gradient after step "
+          + opt.steps() + "; lower --lr or resume from the last good checkpoint");
     }
-    opt.step();
-    return value;
+    return Double.isFinite(value) ? value : Double.NaN;
   }
 }

@@ -123,6 +123,8 @@ public final class Trainer {
         java.util.Collections.shuffle(order, new Random(config.seed() * 1_000_003L + epoch));
         int steps = (order.size() + config.batchSize() - 1) / config.batchSize();
         double lossSum = 0;
+        int lossCount = 0;
+        long skippedBefore = opt.skippedSteps();
         for (int s = 0; s < steps; s++) {
           List<Augmenter.Sample> batch = new ArrayList<>();
           for (int k = s * config.batchSize(); k < Math.min(order.size(), (s + 1) * config.batchSize()); k++) {
@@ -131,15 +133,21 @@ public final class Trainer {
             long sampleSeed = (config.seed() * 31 + epoch) * 1_000_003L + k;
             batch.add(aug.apply(new Augmenter.Sample(v.input(at[1]), v.labelSlice(at[1]), v.size()), sampleSeed));
           }
-          lossSum += TrainStep.run(task, root, ps, opt, batch);
+          double loss = TrainStep.run(task, root, ps, opt, batch);
+          if (!Double.isNaN(loss)) {
+            lossSum += loss;
+            lossCount++;
+          }
           double elapsed = (System.nanoTime() - t0) / 1e9;
           double sps = (s + 1) * (double) config.batchSize() / elapsed;
           double eta = elapsed / (s + 1) * (steps - s - 1) + (config.epochs() - epoch - 1) * elapsed / (s + 1) * steps;
-          listener.step(epoch + 1, config.epochs(), s + 1, steps, lossSum / (s + 1), sps, eta);
+          listener.step(epoch + 1, config.epochs(), s + 1, steps, lossSum / Math.max(1, lossCount), sps, eta);
           if (listener.cancelled()) break;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        EpochMetrics m = validate(epoch + 1, lossSum / steps, seconds, order.size() / seconds, root, ps, val);
+        long skipped = opt.skippedSteps() - skippedBefore;
+        if (skipped > 0) listener.message("epoch " + (epoch + 1) + ": skipped " + skipped + " step(s) whose loss or gradients were not finite");
+        EpochMetrics m = validate(epoch + 1, lossSum / Math.max(1, lossCount), seconds, order.size() / seconds, root, ps, val);
         history.add(m);
         boolean best = history.stream().allMatch(h -> h == m || h.meanValDice() < m.meanValDice());
         Checkpoint c = checkpoint(epoch, opt, history);

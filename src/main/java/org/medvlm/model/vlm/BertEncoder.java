@@ -83,9 +83,9 @@ public final class BertEncoder extends ExplicitBlock {
     if (len > config.maxPositions()) throw new IllegalArgumentException(len + " tokens exceed the encoder's " + config.maxPositions() + " positions");
     int h = config.hidden();
     NDArray flat = ids.toType(DataType.INT64, false).reshape(-1);
-    NDArray words = value(ps, wordEmbeddings, ids, training).get(new NDIndex("{}", flat)).reshape(n, len, h);
-    NDArray positions = value(ps, positionEmbeddings, ids, training).get(new NDIndex("0:{}", len));
-    NDArray types = value(ps, tokenTypeEmbeddings, ids, training).get(new NDIndex("0:1"));
+    NDArray words = local(value(ps, wordEmbeddings, ids, training).get(new NDIndex("{}", flat)), ids).reshape(n, len, h);
+    NDArray positions = local(value(ps, positionEmbeddings, ids, training).get(new NDIndex("0:{}", len)), ids);
+    NDArray types = local(value(ps, tokenTypeEmbeddings, ids, training).get(new NDIndex("0:1")), ids);
     NDArray x = embeddingNorm.apply(ps, words.add(positions).add(types), training);
     for (Layer l : layers) x = l.apply(ps, x, mask, training);
     NDArray m = mask.toType(x.getDataType(), false).expandDims(2);

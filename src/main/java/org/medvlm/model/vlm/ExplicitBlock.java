@@ -33,6 +33,16 @@ abstract class ExplicitBlock extends AbstractBlock {
     return addChildBlock(name, block);
   }
 
+  /**
+   * Moves an array derived from a parameter (a reshape, a broadcast, a lookup) into the manager
+   * of {@code like}, the layer's input: results of an operation belong to its first operand's
+   * manager, so without this they would pile up in the parameters' long-lived manager.
+   */
+  protected static NDArray local(NDArray derived, NDArray like) {
+    derived.attach(like.getManager());
+    return derived;
+  }
+
   protected static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
     return ps.getValue(p, like.getDevice(), training);
   }

@@ -124,7 +124,7 @@ public final class MaskDecoder extends ExplicitBlock {
       x = x.add(Activation.gelu(h));
     }
     NDArray image = x.reshape(n, c, (long) grid * grid).transpose(0, 2, 1);
-    NDArray fixed = value(ps, outputTokens, x, training).expandDims(0).broadcast(n, 2, c);
+    NDArray fixed = local(local(value(ps, outputTokens, x, training).expandDims(0), x).broadcast(n, 2, c), x);
     NDArray promptToken = promptProj.apply(ps, prompt, training).expandDims(1);
     NDArray tokens = NDArrays.concat(new NDList(fixed, promptToken), 1);
     NDArray[] out = transformer.apply(ps, tokens, image, value(ps, imagePe, x, training), training);

@@ -30,9 +30,9 @@ final class TransposedConv2x2 extends ExplicitBlock {
     long n = x.getShape().get(0);
     long h = x.getShape().get(2);
     long w = x.getShape().get(3);
-    NDArray kernel = value(ps, weight, x, training).reshape(in, (long) out * 4);
+    NDArray kernel = local(value(ps, weight, x, training).reshape(in, (long) out * 4), x);
     NDArray y = x.transpose(0, 2, 3, 1).matMul(kernel).reshape(n, h, w, out, 2, 2);
     y = y.transpose(0, 3, 1, 4, 2, 5).reshape(n, out, 2 * h, 2 * w);
-    return y.add(value(ps, bias, x, training).reshape(1, out, 1, 1));
+    return y.add(local(value(ps, bias, x, training).reshape(1, out, 1, 1), x));
   }
 }

@@ -80,7 +80,7 @@ public final class VitEncoder extends ExplicitBlock {
     x = Conv2d.conv2d(x, value(ps, patchWeight, x, training), value(ps, patchBias, x, training), stride).head();
     int d = config.dim();
     x = x.reshape(n, d, -1).transpose(0, 2, 1);
-    NDArray cls = value(ps, clsToken, x, training).broadcast(n, 1, d);
+    NDArray cls = local(value(ps, clsToken, x, training).broadcast(n, 1, d), x);
     x = NDArrays.concat(new NDList(cls, x), 1).add(value(ps, posEmbed, x, training));
     for (Layer b : blocks) x = b.apply(ps, x, training);
     return norm.apply(ps, x, training).get(":, 1:, :");

@@ -1,0 +1,44 @@
+package org.medvlm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.initializer.Initializer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Clipping scales the update; a non-finite gradient is discarded without touching the weights. */
+class AdamWTest {
+  private static void backward(NDArray w, float factor) {
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      gc.backward(w.mul(factor).sum());
+    }
+  }
+
+  @Test
+  void nonFiniteGradientsAreSkippedAndCleared() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optShape(new Shape(3)).optInitializer(Initializer.ONES).build();
+      p.initialize(m, DataType.FLOAT32);
+      p.getArray().setRequiresGradient(true);
+      AdamW opt = new AdamW(List.of(p), 0.1f, 0f, m).clipGradients(1f);
+      backward(p.getArray(), Float.NaN);
+      assertFalse(opt.step(), "NaN gradient: no update");
+      assertArrayEquals(new float[] {1, 1, 1}, p.getArray().toFloatArray());
+      assertEquals(1, opt.skippedSteps());
+      assertArrayEquals(new float[] {0, 0, 0}, p.getArray().getGradient().toFloatArray(), "gradients cleared, not left NaN");
+      backward(p.getArray(), 1000f);
+      assertTrue(opt.step());
+      float[] w = p.getArray().toFloatArray();
+      assertEquals(0.9f, w[0], 1e-4f, "Adam's first step moves each weight by lr whatever the gradient's scale");
+      assertEquals(0, opt.consecutiveSkips());
+      assertEquals(1, opt.steps());
+    }
+  }
+}
