@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "model-info", mixinStandardHelpOptions = true,
     description = {"Print a model's trainable, frozen and total parameters (from its layer shapes; nothing is allocated).",
-        "Med-VLM variants are counted with their pretrained encoders' vocabularies (BioBERT 28,996, MiniLM 30,522 tokens)."})
+        "Med-VLM variants are counted with their pretrained encoders' vocabularies (BioBERT 28,996, MiniLM 30,522 tokens);",
+        "medvlm-tiny with the vocabulary built from the bundled prompts."})
 final class ModelInfoCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "NAME", description = "unet, medvlm-small, medvlm-large or medvlm-tiny.")
   String model;
@@ -43,7 +44,8 @@ final class ModelInfoCommand implements Callable<Integer> {
       MedVlmConfig cfg;
       try {
         int vocab = MedVlmConfig.pretrainedVocabSize(model);
-        cfg = MedVlmConfig.named(model, size, vocab > 0 ? vocab : 700, 1);
+        if (vocab == 0) vocab = org.medvlm.text.PromptVocabulary.build(org.medvlm.data.PromptLibrary.builtIn(), true).size();
+        cfg = MedVlmConfig.named(model, size, vocab, 1);
       } catch (IllegalArgumentException e) {
         throw new BadInputException("--model", e.getMessage() + "; or unet");
       }

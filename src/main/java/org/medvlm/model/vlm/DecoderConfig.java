@@ -17,6 +17,6 @@ public record DecoderConfig(int dim, int depth, int heads, int mlpDim, int[] dil
 
   /** Channels after upsampling stage i (0 = first, at twice the patch grid). */
   public int upChannels(int stage) {
-    return Math.max(8, dim >> Math.min(stage + 2, 4));
+    return Math.max(16, dim >> Math.min(stage + 2, 3));
   }
 }
