@@ -13,12 +13,9 @@ import java.util.function.Consumer;
 import org.medvlm.data.Organ;
 import org.medvlm.data.PhantomGenerator;
 import org.medvlm.data.PromptLibrary;
-import org.medvlm.model.vlm.MedVlmConfig;
 import org.medvlm.preprocess.PreparedVolume;
 import org.medvlm.preprocess.PreprocessConfig;
 import org.medvlm.preprocess.Preprocessor;
-import org.medvlm.text.PromptVocabulary;
-import org.medvlm.text.TextTokenizer;
 import org.medvlm.train.MedVlmTask;
 
 /**
@@ -51,11 +48,9 @@ public final class InferenceBenchmark {
     PreparedVolume v = new Preprocessor(pre).prepare(phantom.image());
     PromptLibrary lib = PromptLibrary.builtIn();
     List<Organ> organs = Arrays.asList(Organ.values());
-    try (TextTokenizer tok = TextTokenizer.fromVocabulary(PromptVocabulary.build(lib, true), true, 64);
-        NDManager root = NDManager.newBaseManager(device)) {
+    try (NDManager root = NDManager.newBaseManager(device)) {
       Engine.getInstance().setRandomSeed(1);
-      MedVlmConfig cfg = MedVlmConfig.named(variant, size, Math.max(tok.vocabularySize(), MedVlmConfig.pretrainedVocabSize(variant)), 1);
-      MedVlmTask task = new MedVlmTask(cfg, organs, tok, lib, 0.25f, false);
+      MedVlmTask task = MedVlmTask.withPromptVocabulary(variant, size, 1, organs, lib, 64, 0.25f, false);
       progress.accept("bench infer: " + variant + " at " + size + " px on " + device + ", " + v.depth() + " slices, batch " + batch);
       task.block().initialize(root, DataType.FLOAT32, task.inputShape(batch));
       ParameterStore ps = new ParameterStore(root, false);

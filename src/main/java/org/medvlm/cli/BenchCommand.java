@@ -83,10 +83,8 @@ final class BenchCommand implements Callable<Integer> {
     if (!org.medvlm.model.vlm.MedVlmConfig.VARIANTS.contains(variant)) {
       throw new BadInputException("--memory-model", "unknown model '" + variant + "' (unet, " + String.join(", ", org.medvlm.model.vlm.MedVlmConfig.VARIANTS) + ")");
     }
-    var lib = org.medvlm.data.PromptLibrary.builtIn();
-    var tok = org.medvlm.text.TextTokenizer.fromVocabulary(org.medvlm.text.PromptVocabulary.build(lib, true), true, 64);
-    var cfg = org.medvlm.model.vlm.MedVlmConfig.named(variant, size, tok.vocabularySize(), 1);
-    return new org.medvlm.train.MedVlmTask(cfg, java.util.List.of(org.medvlm.data.Organ.values()), tok, lib, 0.25f, false);
+    return org.medvlm.train.MedVlmTask.withPromptVocabulary(variant, size, 1, java.util.List.of(org.medvlm.data.Organ.values()),
+        org.medvlm.data.PromptLibrary.builtIn(), 64, 0.25f, false);
   }
 
   @Override

@@ -88,9 +88,7 @@ final class SegmentCommand implements Callable<Integer> {
     try (Segmenter seg = Segmenter.open(model, Devices.parse(device))) {
       List<Organ> list = organs.trim().equalsIgnoreCase("all") ? seg.organs() : Organ.parseList(organs);
       err.println("model " + seg.source() + " (" + seg.organs().size() + " organs)");
-      if (prompt != null && !seg.modelType().startsWith("medvlm")) {
-        throw new BadInputException("--prompt", "free-text prompts need a Med-VLM model; " + seg.source() + " is a " + seg.modelType());
-      }
+      if (prompt != null) seg.promptable(); // fail before reading any input
       if (!folder && binary) {
         for (Organ o : list) AtomicFiles.checkWritable(binaryTarget(out, o), overwrite);
       }

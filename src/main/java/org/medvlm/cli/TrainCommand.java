@@ -24,8 +24,6 @@ import org.medvlm.train.MedVlmTask;
 import org.medvlm.train.SegmentationTask;
 import org.medvlm.data.PromptLibrary;
 import org.medvlm.model.vlm.MedVlmConfig;
-import org.medvlm.text.PromptVocabulary;
-import org.medvlm.text.TextTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -186,14 +184,12 @@ final class TrainCommand implements Callable<Integer> {
     if (promptFile != null) prompts = prompts.plus(PromptLibrary.read(promptFile));
     err.println("warning: no pretrained encoder weights given: the ViT and BERT encoders start random"
         + (trainEncoders ? " and are trained fully (--train-encoders)" : " and stay frozen under LoRA, which limits what the model can learn; add --train-encoders to train them"));
-    TextTokenizer tokenizer = TextTokenizer.fromVocabulary(PromptVocabulary.build(prompts, true), true, maxTokens);
-    MedVlmConfig config;
+    MedVlmTask task;
     try {
-      config = MedVlmConfig.named(model, size, tokenizer.vocabularySize(), context);
+      task = MedVlmTask.withPromptVocabulary(model, size, context, organList, prompts, maxTokens, absentShare, trainEncoders);
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--model", e.getMessage());
     }
-    MedVlmTask task = new MedVlmTask(config, organList, tokenizer, prompts, absentShare, trainEncoders);
     task.onWarning(m -> err.println("warning: " + m));
     return task;
   }

@@ -130,10 +130,16 @@ public final class Segmenter implements AutoCloseable {
   /** A binary mask (0/1) on the input grid for a free-text prompt (Med-VLM models only). */
   public Volume<IntType> segmentPrompt(Volume<FloatType> ct, String prompt, int batchSize, boolean postprocess, java.util.function.Consumer<String> warnings)
       throws BadInputException {
-    if (!(task instanceof MedVlmTask vlm)) throw new BadInputException("--prompt", "free-text prompts need a Med-VLM model; " + source + " is a " + task.modelType());
+    MedVlmTask vlm = promptable();
     vlm.checkPrompt(prompt).forEach(warnings);
     PreparedVolume p = preprocessor.prepare(ct);
     return binary(p, vlm.probabilities(manager, ps, p, List.of(prompt), batchSize)[0], postprocess);
+  }
+
+  /** The Med-VLM task, or a clear error: free-text prompts need a Med-VLM model. */
+  public MedVlmTask promptable() throws BadInputException {
+    if (task instanceof MedVlmTask vlm) return vlm;
+    throw new BadInputException("--prompt", "free-text prompts need a Med-VLM model; " + source + " is a " + task.modelType());
   }
 
   private static Volume<IntType> binary(PreparedVolume p, float[] prob, boolean postprocess) {

@@ -59,6 +59,19 @@ public final class MedVlmTask implements SegmentationTask {
     this.trainEncoders = trainEncoders;
   }
 
+  /**
+   * A task for randomly initialised encoders: the named variant at {@code size} px with a
+   * lower-cased WordPiece vocabulary built from the prompts ({@link PromptVocabulary}).
+   *
+   * @throws IllegalArgumentException for an unknown variant or a size the ViT cannot take
+   */
+  public static MedVlmTask withPromptVocabulary(String variant, int size, int channels, List<Organ> organs, PromptLibrary prompts, int maxTokens,
+      float absentShare, boolean trainEncoders) throws java.io.IOException {
+    TextTokenizer tokenizer = TextTokenizer.fromVocabulary(org.medvlm.text.PromptVocabulary.build(prompts, true), true, maxTokens);
+    MedVlmConfig config = MedVlmConfig.named(variant, size, tokenizer.vocabularySize(), channels);
+    return new MedVlmTask(config, organs, tokenizer, prompts, absentShare, trainEncoders);
+  }
+
   /** Rebuilds the task from {@link #describe()}. */
   public static MedVlmTask from(JsonObject d, List<Organ> organs) throws java.io.IOException {
     MedVlmConfig config = MedVlmConfig.fromJson(d.getAsJsonObject("config"));
