@@ -25,6 +25,7 @@ public final class BertEncoder extends ExplicitBlock {
   private final Parameter tokenTypeEmbeddings;
   private final Norm embeddingNorm;
   private final List<Layer> layers = new ArrayList<>();
+  private final LoraLinear poolerDense;
 
   /** Token states (N, L, H) and pooled vectors (N, H). */
   public record Output(NDArray states, NDArray pooled) {}
@@ -65,7 +66,7 @@ public final class BertEncoder extends ExplicitBlock {
     for (int i = 0; i < config.layers(); i++) layers.add(list.child(Integer.toString(i), new Layer(config, lora)));
     addChildBlock("layer", list);
     ExplicitBlock pooler = new ExplicitBlock() {};
-    pooler.child("dense", LoraLinear.encoder(h, h, null));
+    poolerDense = pooler.child("dense", LoraLinear.encoder(h, h, null));
     addChildBlock("pooler", pooler);
   }
 
@@ -91,5 +92,13 @@ public final class BertEncoder extends ExplicitBlock {
     NDArray m = mask.toType(x.getDataType(), false).expandDims(2);
     NDArray pooled = x.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1f));
     return new Output(x, pooled);
+  }
+
+  /**
+   * BERT's own sentence vector, tanh(dense(state of [CLS])) (HuggingFace's {@code pooler_output}),
+   * for feature extraction; Med-VLM itself uses the mean-pooled vector.
+   */
+  public NDArray pooler(ParameterStore ps, NDArray states, boolean training) {
+    return poolerDense.apply(ps, states.get(":, 0, :"), training).tanh();
   }
 }

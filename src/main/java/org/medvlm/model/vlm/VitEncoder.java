@@ -71,11 +71,29 @@ public final class VitEncoder extends ExplicitBlock {
 
   /** Patch tokens (N, grid^2, dim) of images (N, 1 or 3, S, S) in [0, 1]. */
   public NDArray encode(ParameterStore ps, NDArray images, boolean training) {
-    long n = images.getShape().get(0);
+    return tokens(ps, normalise(images), training).get(":, 1:, :");
+  }
+
+  /**
+   * The network's input for images (N, 1 or 3, S, S) in [0, 1]: three channels (one is
+   * repeated) normalised to [-1, 1] (mean = std = 0.5, timm's augreg ViT weights).
+   */
+  public static NDArray normalise(NDArray images) {
     long c = images.getShape().get(1);
     if (c == 1) images = images.repeat(1, 3);
     else if (c != 3) throw new IllegalArgumentException("the ViT takes 1 or 3 channels (2.5D context of 3 slices), not " + c);
-    NDArray x = images.sub(0.5f).div(0.5f);
+    return images.sub(0.5f).div(0.5f);
+  }
+
+  /**
+   * All token states after the final norm (N, 1 + grid^2, dim), class token first, of a
+   * normalised input (N, 3, S, S): what timm's {@code forward_features} returns.
+   */
+  public NDArray tokens(ParameterStore ps, NDArray x, boolean training) {
+    long n = x.getShape().get(0);
+    if (x.getShape().dimension() != 4 || x.getShape().get(1) != 3 || x.getShape().get(2) != config.imageSize() || x.getShape().get(3) != config.imageSize()) {
+      throw new IllegalArgumentException("the ViT takes (N, 3, " + config.imageSize() + ", " + config.imageSize() + ") inputs, not " + x.getShape());
+    }
     Shape stride = new Shape(config.patch(), config.patch());
     x = Conv2d.conv2d(x, value(ps, patchWeight, x, training), value(ps, patchBias, x, training), stride).head();
     int d = config.dim();
@@ -83,6 +101,6 @@ public final class VitEncoder extends ExplicitBlock {
     NDArray cls = local(value(ps, clsToken, x, training).broadcast(n, 1, d), x);
     x = NDArrays.concat(new NDList(cls, x), 1).add(value(ps, posEmbed, x, training));
     for (Layer b : blocks) x = b.apply(ps, x, training);
-    return norm.apply(ps, x, training).get(":, 1:, :");
+    return norm.apply(ps, x, training);
   }
 }

@@ -1,0 +1,141 @@
+package org.medvlm.weights;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import org.medvlm.BadInputException;
+
+/**
+ * Reads the zip checkpoints {@code torch.save} writes since PyTorch 1.6 ({@code NAME/data.pkl},
+ * storages in {@code NAME/data/KEY}, optionally {@code NAME/byteorder}) through
+ * {@link RestrictedUnpickler}. Storage entries must be stored uncompressed, as PyTorch writes
+ * them, and large enough for every tensor that views them. There is no fallback to a less strict
+ * load.
+ */
+final class TorchZipReader {
+  private static final long MAX_PICKLE = 512L << 20;
+
+  private TorchZipReader() {}
+
+  static StateDict open(Path file) throws IOException {
+    ZipFile zip;
+    try {
+      zip = new ZipFile(file.toFile());
+    } catch (ZipException e) {
+      throw new BadInputException(file, "not a readable PyTorch zip checkpoint (truncated or corrupt zip: " + SafetensorsReader.oneLine(e.getMessage()) + ")");
+    }
+    try {
+      return read(file, zip);
+    } catch (IOException | RuntimeException e) {
+      zip.close();
+      if (e instanceof BadInputException || e instanceof RuntimeException) throw e;
+      throw new BadInputException(file, "cannot read the PyTorch checkpoint: " + SafetensorsReader.oneLine(e.getMessage()), e);
+    }
+  }
+
+  private static StateDict read(Path file, ZipFile zip) throws IOException {
+    String prefix = null;
+    Enumeration<? extends ZipEntry> all = zip.entries();
+    while (all.hasMoreElements()) {
+      String name = all.nextElement().getName();
+      int slash = name.indexOf('/');
+      if (slash > 0 && name.substring(slash + 1).equals("data.pkl")) {
+        if (prefix != null) throw new BadInputException(file, "holds more than one data.pkl");
+        prefix = name.substring(0, slash + 1);
+      }
+    }
+    if (prefix == null) throw new BadInputException(file, "is a zip without NAME/data.pkl: not a PyTorch checkpoint");
+    ZipEntry order = zip.getEntry(prefix + "byteorder");
+    if (order != null) {
+      String bo = new String(readEntry(file, zip, order, 16), StandardCharsets.US_ASCII).trim();
+      if (!bo.equals("little")) throw new BadInputException(file, "stores tensors in " + bo + "-endian byte order; save it on a little-endian machine");
+    }
+    byte[] pickle = readEntry(file, zip, zip.getEntry(prefix + "data.pkl"), MAX_PICKLE);
+    Object root;
+    try {
+      root = RestrictedUnpickler.load(pickle);
+    } catch (RestrictedUnpickler.PickleException e) {
+      throw new BadInputException(file, e.getMessage());
+    }
+    Map<?, ?> dict = stateDict(file, root);
+    Map<String, ByteBuffer> storages = new HashMap<>();
+    Map<String, StoredTensor> tensors = new LinkedHashMap<>();
+    List<String> names = new ArrayList<>();
+    for (var e : dict.entrySet()) names.add((String) e.getKey());
+    for (String name : names) {
+      if (!(dict.get(name) instanceof RestrictedUnpickler.TensorRef t)) throw new BadInputException(file, "entry " + name + " is not a tensor");
+      RestrictedUnpickler.StorageRef s = t.storage();
+      ByteBuffer bytes = storages.get(s.key());
+      if (bytes == null) {
+        ZipEntry entry = zip.getEntry(prefix + "data/" + s.key());
+        if (entry == null) throw new BadInputException(file, "storage " + s.key() + " of tensor " + name + " is missing from the zip");
+        if (entry.getMethod() != ZipEntry.STORED) throw new BadInputException(file, "storage " + s.key() + " is compressed; PyTorch stores storages uncompressed");
+        long need;
+        try {
+          need = Math.multiplyExact(s.elements(), (long) s.dtype().size());
+        } catch (ArithmeticException overflow) {
+          need = Long.MAX_VALUE;
+        }
+        if (entry.getSize() != need) {
+          throw new BadInputException(file, "storage " + s.key() + " holds " + entry.getSize() + " bytes, its " + s.elements() + " " + s.dtype() + " elements need " + need);
+        }
+        bytes = ByteBuffer.wrap(readEntry(file, zip, entry, Integer.MAX_VALUE - 8));
+        storages.put(s.key(), bytes);
+      }
+      checkExtent(file, name, t);
+      ByteBuffer storage = bytes;
+      tensors.put(name, new StoredTensor(name, t.shape(), s.dtype(), () -> storage, t.offset(), t.strides()));
+    }
+    zip.close(); // storages are in memory now
+    return new StateDict(file, "pytorch", tensors, Map.of(), () -> {});
+  }
+
+  /** The state dict inside a checkpoint: the top-level dict, or its "state_dict" / "model" entry. */
+  private static Map<?, ?> stateDict(Path file, Object root) throws BadInputException {
+    if (!(root instanceof Map<?, ?> m)) throw new BadInputException(file, "does not hold a state dict (a dict of tensors)");
+    for (String wrapper : new String[] {"state_dict", "model"}) {
+      if (m.get(wrapper) instanceof Map<?, ?> inner) return inner;
+    }
+    return m;
+  }
+
+  private static void checkExtent(Path file, String name, RestrictedUnpickler.TensorRef t) throws BadInputException {
+    long last = t.offset();
+    try {
+      for (int d = 0; d < t.shape().length; d++) {
+        if (t.shape()[d] == 0) return; // empty: reads nothing
+        last = Math.addExact(last, Math.multiplyExact(t.shape()[d] - 1, t.strides()[d]));
+      }
+      long count = 1;
+      for (long d : t.shape()) count = Math.multiplyExact(count, d);
+    } catch (ArithmeticException overflow) {
+      throw new BadInputException(file, "tensor " + name + " has a shape or strides that overflow");
+    }
+    if (last >= t.storage().elements()) {
+      throw new BadInputException(file, "tensor " + name + " of shape " + StoredTensor.shapeText(t.shape()) + " reaches element " + last
+          + " of a storage of " + t.storage().elements());
+    }
+  }
+
+  private static byte[] readEntry(Path file, ZipFile zip, ZipEntry e, long max) throws IOException {
+    if (e.getSize() > max) throw new BadInputException(file, "zip entry " + e.getName() + " is implausibly large (" + e.getSize() + " bytes)");
+    try (InputStream in = zip.getInputStream(e)) {
+      byte[] b = in.readNBytes((int) Math.min(max, e.getSize() < 0 ? max : e.getSize()));
+      if (e.getSize() >= 0 && b.length != e.getSize()) throw new BadInputException(file, "zip entry " + e.getName() + " is truncated");
+      return b;
+    } catch (ZipException ex) {
+      throw new BadInputException(file, "zip entry " + e.getName() + " is corrupt: " + SafetensorsReader.oneLine(ex.getMessage()));
+    }
+  }
+}
