@@ -106,6 +106,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--text-weights", paramLabel = "DIR|FILE", description = "Med-VLM: pretrained BERT folder (weights, config.json, tokenizer.json or vocab.txt).")
   Path textWeights;
 
+  @Option(names = "--lenient", description = "Med-VLM: load pretrained weights that do not fully fit (missing, unexpected or misshapen keys are skipped and listed) instead of failing.")
+  boolean lenient;
+
   @Option(names = "--train-encoders", description = "Med-VLM: train the encoders fully instead of freezing them under LoRA (for random encoders).")
   boolean trainEncoders;
 
@@ -130,8 +133,8 @@ final class TrainCommand implements Callable<Integer> {
     if (!model.equals(UNetTask.TYPE) && !vlm) {
       throw new BadInputException("--model", "unknown model '" + model + "' (available: unet, " + String.join(", ", MedVlmConfig.VARIANTS) + ")");
     }
-    if (!vlm && (imageWeights != null || textWeights != null || trainEncoders || promptFile != null)) {
-      throw new BadInputException("--model", "--image-weights, --text-weights, --train-encoders and --prompts are Med-VLM options");
+    if (!vlm && (imageWeights != null || textWeights != null || trainEncoders || promptFile != null || lenient)) {
+      throw new BadInputException("--model", "--image-weights, --text-weights, --lenient, --train-encoders and --prompts are Med-VLM options");
     }
     int epochCount = epochs != null ? epochs : vlm ? 10 : 50;
     if (out == null) out = Path.of("runs", model);
@@ -175,18 +178,20 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private MedVlmTask medVlmTask(List<Organ> organList, java.io.PrintWriter err) throws java.io.IOException {
-    if (imageWeights != null || textWeights != null) {
-      throw new BadInputException(imageWeights != null ? "--image-weights" : "--text-weights",
-          "loading pretrained encoders is not in this version yet (it comes with the pretrained-weights work); train without them");
-    }
     if (maxTokens < 8 || maxTokens > 512) throw new BadInputException("--max-tokens", "must be 8 to 512");
     PromptLibrary prompts = PromptLibrary.builtIn();
     if (promptFile != null) prompts = prompts.plus(PromptLibrary.read(promptFile));
-    err.println("warning: no pretrained encoder weights given: the ViT and BERT encoders start random"
-        + (trainEncoders ? " and are trained fully (--train-encoders)" : " and stay frozen under LoRA, which limits what the model can learn; add --train-encoders to train them"));
+    if (imageWeights == null || textWeights == null) {
+      err.println("warning: no pretrained " + (imageWeights == null && textWeights == null ? "ViT or BERT weights" : imageWeights == null ? "ViT weights" : "BERT weights")
+          + " given (--image-weights, --text-weights): " + (imageWeights == null && textWeights == null ? "both encoders start" : "that encoder starts") + " random"
+          + (trainEncoders ? " and is trained fully (--train-encoders)" : " and stays frozen under LoRA, which limits what the model can learn; add --train-encoders to train it"));
+    }
     MedVlmTask task;
     try {
-      task = MedVlmTask.withPromptVocabulary(model, size, context, organList, prompts, maxTokens, absentShare, trainEncoders);
+      task = imageWeights == null && textWeights == null
+          ? MedVlmTask.withPromptVocabulary(model, size, context, organList, prompts, maxTokens, absentShare, trainEncoders)
+          : MedVlmTask.withPretrained(model, size, context, organList, prompts, maxTokens, absentShare, trainEncoders,
+              new MedVlmTask.Pretrained(imageWeights, textWeights, lenient));
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--model", e.getMessage());
     }
@@ -203,6 +208,8 @@ final class TrainCommand implements Callable<Integer> {
     card.addProperty("trainable_parameters", r.parameters());
     card.addProperty("frozen_parameters", count.frozen());
     card.addProperty("total_parameters", count.total());
+    if (imageWeights != null) card.addProperty("image_weights", imageWeights.toAbsolutePath().toString());
+    if (textWeights != null) card.addProperty("text_weights", textWeights.toAbsolutePath().toString());
     card.addProperty("best_epoch", r.bestEpoch());
     card.addProperty("best_mean_validation_dice", r.bestMeanDice());
     card.add("config", new GsonBuilder().serializeSpecialFloatingPointValues().create().toJsonTree(cfg));

@@ -67,6 +67,11 @@ public final class TextTokenizer implements AutoCloseable {
     }
   }
 
+  /** The tokenizer that came with a text encoder: in its folder, or beside its weights file. */
+  public static TextTokenizer besideWeights(Path weights, int maxLength) throws IOException {
+    return open(Files.isDirectory(weights) ? weights : weights.toAbsolutePath().getParent(), maxLength);
+  }
+
   private static boolean lowercaseFromConfig(Path config) throws IOException {
     if (!Files.isRegularFile(config)) return false;
     var o = JsonParser.parseString(Files.readString(config)).getAsJsonObject();

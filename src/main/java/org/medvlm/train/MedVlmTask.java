@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,6 +25,9 @@ import org.medvlm.model.vlm.MedVlmConfig;
 import org.medvlm.preprocess.Augmenter;
 import org.medvlm.preprocess.PreparedVolume;
 import org.medvlm.text.TextTokenizer;
+import org.medvlm.weights.BertCheckpoint;
+import org.medvlm.weights.EncoderCheckpoint;
+import org.medvlm.weights.VitCheckpoint;
 
 /**
  * Med-VLM as a {@link SegmentationTask}. Training pairs every slice with each organ present in
@@ -41,6 +45,7 @@ public final class MedVlmTask implements SegmentationTask {
   private final float absentShare;
   private final boolean trainEncoders;
   private final Map<String, long[]> tokenCache = new HashMap<>();
+  private Pretrained pretrained;
   private float[] organWeights;
   private Consumer<String> warnings = m -> {};
 
@@ -70,6 +75,64 @@ public final class MedVlmTask implements SegmentationTask {
     TextTokenizer tokenizer = TextTokenizer.fromVocabulary(org.medvlm.text.PromptVocabulary.build(prompts, true), true, maxTokens);
     MedVlmConfig config = MedVlmConfig.named(variant, size, tokenizer.vocabularySize(), channels);
     return new MedVlmTask(config, organs, tokenizer, prompts, absentShare, trainEncoders);
+  }
+
+  /** Pretrained encoder checkpoints to load at initialisation (either may be null). */
+  public record Pretrained(Path image, Path text, boolean lenient) {}
+
+  /**
+   * A task for pretrained encoders: the image encoder's checkpoint must be the variant's ViT (any
+   * input size: position embeddings are resampled), the text encoder's its BERT, whose folder's
+   * {@code tokenizer.json} or {@code vocab.txt} becomes the tokenizer. Without text weights the
+   * text side uses the prompt vocabulary and starts random.
+   *
+   * @throws org.medvlm.BadInputException naming the file for a wrong, damaged or mismatched checkpoint
+   */
+  public static MedVlmTask withPretrained(String variant, int size, int channels, List<Organ> organs, PromptLibrary prompts, int maxTokens,
+      float absentShare, boolean trainEncoders, Pretrained weights) throws java.io.IOException {
+    MedVlmConfig wanted = MedVlmConfig.named(variant, size, 8, channels);
+    TextTokenizer tokenizer;
+    int vocab;
+    if (weights.text() != null) {
+      try (EncoderCheckpoint ck = EncoderCheckpoint.open(weights.text())) {
+        if (!(ck instanceof BertCheckpoint b)) throw new BadInputException(ck.file(), "is an image encoder (" + ck.describe() + "), given as --text-weights");
+        b.checkFits(variant, wanted.bert());
+        vocab = b.architecture().vocabSize();
+        tokenizer = TextTokenizer.besideWeights(weights.text(), Math.min(maxTokens, b.architecture().maxPositions()));
+        if (tokenizer.vocabularySize() > vocab) {
+          throw new BadInputException(weights.text(), "its tokenizer has " + tokenizer.vocabularySize() + " tokens but the encoder only " + vocab + ": tokenizer and weights do not belong together");
+        }
+      }
+    } else {
+      tokenizer = TextTokenizer.fromVocabulary(org.medvlm.text.PromptVocabulary.build(prompts, true), true, maxTokens);
+      vocab = tokenizer.vocabularySize();
+    }
+    if (weights.image() != null) {
+      try (EncoderCheckpoint ck = EncoderCheckpoint.open(weights.image())) {
+        if (!(ck instanceof VitCheckpoint v)) throw new BadInputException(ck.file(), "is a text encoder (" + ck.describe() + "), given as --image-weights");
+        v.checkFits(variant, wanted.vit());
+      }
+    }
+    MedVlmTask task = new MedVlmTask(MedVlmConfig.named(variant, size, vocab, channels), organs, tokenizer, prompts, absentShare, trainEncoders);
+    task.pretrained = weights;
+    return task;
+  }
+
+  @Override
+  public List<String> loadPretrained() throws java.io.IOException {
+    List<String> done = new ArrayList<>();
+    if (pretrained == null) return done;
+    if (pretrained.image() != null) {
+      try (EncoderCheckpoint ck = EncoderCheckpoint.open(pretrained.image())) {
+        done.add("image encoder: " + ck.loadInto(model.imageEncoder(), pretrained.lenient()).summary());
+      }
+    }
+    if (pretrained.text() != null) {
+      try (EncoderCheckpoint ck = EncoderCheckpoint.open(pretrained.text())) {
+        done.add("text encoder: " + ck.loadInto(model.textEncoder(), pretrained.lenient()).summary());
+      }
+    }
+    return done;
   }
 
   /** Rebuilds the task from {@link #describe()}. */

@@ -35,6 +35,14 @@ public interface SegmentationTask {
   default void prepareForTraining() {}
 
   /**
+   * Loads pretrained weights into the freshly initialised block, before a resumed checkpoint
+   * replaces them; returns what was loaded, for the log (empty when there is nothing to load).
+   */
+  default List<String> loadPretrained() throws java.io.IOException {
+    return List.of();
+  }
+
+  /**
    * Weights of each organ's pixels (indexed by BTCV id, 0 = background) in the training loss;
    * all 1 unless the trainer sets them from the organs' rarity.
    */

@@ -95,6 +95,7 @@ public final class Trainer {
     Engine.getInstance().setRandomSeed((int) config.seed());
     try (NDManager root = NDManager.newBaseManager(device)) {
       task.block().initialize(root, DataType.FLOAT32, task.inputShape(config.batchSize()));
+      for (String loaded : task.loadPretrained()) listener.message(loaded);
       CheckpointStore.Loaded resumeFrom = null;
       if (resume && store.hasLatest()) {
         resumeFrom = store.loadLatest();

@@ -168,7 +168,9 @@ final class RestrictedUnpickler {
   }
 
   private Object call(Object callable, Object args) throws PickleException {
-    if (!(callable instanceof Global g) || !FUNCTIONS.contains(g)) throw new PickleException("pickle calls " + callable + ", which is not allowed");
+    if (!(callable instanceof Global g) || !FUNCTIONS.contains(g)) {
+      throw new PickleException("pickle calls " + (callable instanceof Global ? callable : describe(callable)) + ", which is not allowed");
+    }
     if (!(args instanceof Tuple t)) throw new PickleException("pickle calls " + g + " without an argument tuple");
     List<Object> a = t.items();
     switch (g.name()) {
