@@ -25,6 +25,8 @@ import org.medvlm.BadInputException;
  */
 final class TorchZipReader {
   private static final long MAX_PICKLE = 512L << 20;
+  /** Views may repeat storage elements (stride 0, as expanded buffers do), but not into more than this many values. */
+  private static final long MAX_EXPANDED = 1L << 24;
 
   private TorchZipReader() {}
 
@@ -119,6 +121,10 @@ final class TorchZipReader {
       }
       long count = 1;
       for (long d : t.shape()) count = Math.multiplyExact(count, d);
+      if (count > t.storage().elements() && count > MAX_EXPANDED) {
+        throw new BadInputException(file, "tensor " + name + " of shape " + StoredTensor.shapeText(t.shape()) + " repeats a storage of " + t.storage().elements()
+            + " elements (a broadcast view too large to expand)");
+      }
     } catch (ArithmeticException overflow) {
       throw new BadInputException(file, "tensor " + name + " has a shape or strides that overflow");
     }
