@@ -142,6 +142,30 @@ class EncoderLoadingTest {
   }
 
   @Test
+  void withoutConfigTheShapesTellTheArchitecture() throws Exception {
+    // a ViT of width 128 (two 64-wide heads), depth 1, MLP 3x, 8-px patches, 3x3 grid: no config.json beside it
+    Map<String, SafetensorsFixture.Tensor> t = new java.util.LinkedHashMap<>();
+    java.util.function.BiConsumer<String, long[]> add = (k, shape) -> t.put(k, new SafetensorsFixture.Tensor(shape,
+        new float[(int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b)]));
+    add.accept("patch_embed.proj.weight", new long[] {128, 3, 8, 8});
+    add.accept("pos_embed", new long[] {1, 10, 128});
+    add.accept("blocks.0.norm1.weight", new long[] {128});
+    add.accept("blocks.0.mlp.fc1.weight", new long[] {384, 128});
+    Path dir = Files.createDirectories(tmp.resolve("noconfig"));
+    SafetensorsFixture.write(dir.resolve("model.safetensors"), t);
+    try (EncoderCheckpoint ck = EncoderCheckpoint.open(dir)) {
+      assertEquals(new org.medvlm.model.vlm.VitConfig(24, 8, 128, 1, 2, 3), ((VitCheckpoint) ck).architecture());
+      assertTrue(ck.describe().contains("2 heads (assumed 64-wide)"), ck.describe());
+      assertTrue(ck.problems(ck.newEncoder()).contains("missing key cls_token (model shape [1, 1, 128])"));
+    }
+    // the test BERT is 32 wide: its heads cannot be told without config.json
+    Path bert = Files.createDirectories(tmp.resolve("bert"));
+    Files.copy(EncoderParityTest.DIR.resolve("minilm/model.safetensors"), bert.resolve("model.safetensors"));
+    BadInputException e = assertThrows(BadInputException.class, () -> EncoderCheckpoint.open(bert));
+    assertTrue(e.getMessage().contains("cannot tell the number of attention heads of width 32: put its config.json beside it"), e.getMessage());
+  }
+
+  @Test
   void positionEmbeddingsFollowTheInputSize() throws Exception {
     try (NDManager m = NDManager.newBaseManager()) {
       VitEncoder at32 = PretrainedEncoders.vit(VIT, 32, m, false).encoder();
