@@ -105,15 +105,15 @@ final class RestrictedUnpickler {
           stack.add(MARK);
         }
         case 't' -> push(new Tuple(popMark()));
-        case 0x85 -> push(new Tuple(List.of(pop())));
+        case 0x85 -> push(tuple(pop()));
         case 0x86 -> {
           Object b = pop();
-          push(new Tuple(List.of(pop(), b)));
+          push(tuple(pop(), b));
         }
         case 0x87 -> {
           Object c = pop();
           Object b = pop();
-          push(new Tuple(List.of(pop(), b, c)));
+          push(tuple(pop(), b, c));
         }
         case 'q' -> memo.put((long) u8(), top()); // BINPUT
         case 'r' -> memo.put(u32(), top()); // LONG_BINPUT
@@ -158,6 +158,11 @@ final class RestrictedUnpickler {
         default -> throw new PickleException(String.format("pickle opcode 0x%02x at byte %d is not allowed in a state dict", op, at));
       }
     }
+  }
+
+  /** A tuple of values that may be None (null), which List.of refuses. */
+  private static Tuple tuple(Object... items) {
+    return new Tuple(java.util.Arrays.asList(items));
   }
 
   private void pushGlobal(String module, String name) throws PickleException {

@@ -34,15 +34,18 @@ final class TorchZipReader {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
-    } catch (ZipException e) {
+    } catch (ZipException | IllegalArgumentException e) {
       throw new BadInputException(file, "not a readable PyTorch zip checkpoint (truncated or corrupt zip: " + SafetensorsReader.oneLine(e.getMessage()) + ")");
     }
     try {
       return read(file, zip);
-    } catch (IOException | RuntimeException e) {
+    } catch (BadInputException e) {
       zip.close();
-      if (e instanceof BadInputException || e instanceof RuntimeException) throw e;
-      throw new BadInputException(file, "cannot read the PyTorch checkpoint: " + SafetensorsReader.oneLine(e.getMessage()), e);
+      throw e;
+    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+      // java.util.zip reports some damage (a malformed entry name, a bad header) as unchecked exceptions
+      zip.close();
+      throw new BadInputException(file, "not a readable PyTorch zip checkpoint (" + SafetensorsReader.oneLine(e.getMessage()) + ")", e);
     }
   }
 
