@@ -21,4 +21,14 @@ public final class Devices {
       default -> throw new BadInputException("--device", "unknown device '" + name + "' (cpu, gpu or auto)");
     };
   }
+
+  /**
+   * PyTorch records gradients per thread and starts every thread with recording on; DJL turns it
+   * off only on the thread that loaded the engine. Work on any other thread (Fiji commands,
+   * worker pools) calls this first, or in-place parameter updates fail ("a leaf Variable that
+   * requires grad is being used in an in-place operation") and inference records graphs.
+   */
+  public static void noGradientsOnThisThread() {
+    if ("PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName())) ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+  }
 }

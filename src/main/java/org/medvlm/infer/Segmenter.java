@@ -96,6 +96,7 @@ public final class Segmenter implements AutoCloseable {
    * @param postprocess keep each organ's largest 3D component and fill its holes
    */
   public Result segment(Volume<FloatType> ct, List<Organ> requested, int batchSize, boolean postprocess) throws BadInputException {
+    Devices.noGradientsOnThisThread();
     checkKnown(requested);
     PreparedVolume p = preprocessor.prepare(ct);
     Volume<IntType> labels = p.mapping().labelsToOriginal(task.predict(manager, ps, p, batchSize, requested));
@@ -108,6 +109,7 @@ public final class Segmenter implements AutoCloseable {
    * (masks may overlap); the U-Net's masks are the classes of its label map.
    */
   public Map<Organ, Volume<IntType>> segmentEach(Volume<FloatType> ct, List<Organ> requested, int batchSize, boolean postprocess) throws BadInputException {
+    Devices.noGradientsOnThisThread();
     checkKnown(requested);
     PreparedVolume p = preprocessor.prepare(ct);
     Map<Organ, Volume<IntType>> out = new LinkedHashMap<>();
@@ -130,6 +132,7 @@ public final class Segmenter implements AutoCloseable {
   /** A binary mask (0/1) on the input grid for a free-text prompt (Med-VLM models only). */
   public Volume<IntType> segmentPrompt(Volume<FloatType> ct, String prompt, int batchSize, boolean postprocess, java.util.function.Consumer<String> warnings)
       throws BadInputException {
+    Devices.noGradientsOnThisThread();
     MedVlmTask vlm = promptable();
     vlm.checkPrompt(prompt).forEach(warnings);
     PreparedVolume p = preprocessor.prepare(ct);

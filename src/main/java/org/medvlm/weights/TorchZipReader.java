@@ -34,7 +34,7 @@ final class TorchZipReader {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
-    } catch (ZipException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) { // ZipException, or EOFException for some truncations
       throw new BadInputException(file, "not a readable PyTorch zip checkpoint (truncated or corrupt zip: " + SafetensorsReader.oneLine(e.getMessage()) + ")");
     }
     try {

@@ -1,0 +1,68 @@
+package org.medvlm.fiji;
+
+import ij.ImagePlus;
+import java.io.File;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * Plugins > Med-VLM > Med-VLM Segment: organs (or a free-text description) of a CT, as a label
+ * image with organ names and colours, optional organ volumes table and overlay, optional NIfTI
+ * output. Headless: {@code --run "Med-VLM Segment" "input='ct.nii.gz',organ='liver',output='seg.nii.gz'"}.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Med-VLM>Med-VLM Segment", headless = true)
+public class MedVlmSegmentCommand extends ContextCommand {
+  @Parameter private LogService log;
+
+  @Parameter(persist = false, label = "CT image (else the input file)", required = false)
+  private ImagePlus image;
+
+  @Parameter(persist = false, label = "Input (NIfTI file or DICOM folder; used when no image is given)", required = false)
+  private String input = "";
+
+  @Parameter(persist = false, label = "Organ", choices = {"All organs", "spleen", "right kidney", "left kidney", "gallbladder", "esophagus", "liver", "stomach", "aorta",
+      "inferior vena cava", "portal and splenic veins", "pancreas", "right adrenal gland", "left adrenal gland", "Free-text prompt"})
+  private String organ = SegmentAction.ALL;
+
+  @Parameter(persist = false, label = "Prompt (for Free-text prompt)", required = false)
+  private String prompt = "";
+
+  @Parameter(persist = false, label = "Model (checkpoint or training folder; empty: the installed default)", required = false)
+  private String model = "";
+
+  @Parameter(persist = false, label = "Device", choices = {"Auto", "CPU", "GPU"})
+  private String device = "Auto";
+
+  @Parameter(persist = false, label = "Output NIfTI (optional)", required = false)
+  private String output = "";
+
+  @Parameter(persist = false, label = "Voxel size x,y,z in mm (only for an image without calibration)", required = false)
+  private String spacing = "";
+
+  @Parameter(persist = false, label = "Organ volumes table")
+  private boolean volumes = true;
+
+  @Parameter(persist = false, label = "Organ volumes CSV (optional)", required = false)
+  private String csv = "";
+
+  @Parameter(persist = false, label = "Overlay on the CT")
+  private boolean overlay;
+
+  @Parameter(type = ItemIO.OUTPUT, required = false)
+  private ImagePlus labels;
+
+  @Override
+  public void run() {
+    FijiRuns.run(this, log, "Med-VLM Segment", () -> {
+      var r = SegmentAction.run(new SegmentAction.Request(FijiRuns.path(input) != null ? null : image, FijiRuns.path(input), organ, prompt,
+          ModelLocator.resolve(FijiRuns.path(model), "medvlm"), device, FijiRuns.path(output), FijiRuns.spacing(spacing), true), log::info);
+      labels = r.labels();
+      FijiRuns.writeCsv(csv, r);
+      FijiRuns.present(r, volumes, overlay);
+    });
+  }
+}

@@ -1,0 +1,79 @@
+package org.medvlm.fiji;
+
+import ij.ImagePlus;
+import java.io.File;
+import org.medvlm.train.Trainer;
+import org.medvlm.train.TrainingRun;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * Plugins > Med-VLM > Train Med-VLM: trains Med-VLM Small or Large on a BTCV- or MSD-layout
+ * folder, with pretrained encoder folders when given; progress in the status bar and log;
+ * cancel with Esc (the last finished epoch is kept: tick Resume to continue); the learning
+ * curves are shown at the end.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Med-VLM>Train Med-VLM", headless = true)
+public class TrainMedVlmCommand extends ContextCommand {
+  @Parameter private LogService log;
+  @Parameter private StatusService status;
+
+  @Parameter(persist = false, label = "Dataset folder (BTCV or MSD layout)", style = "directory")
+  private File dataset;
+
+  @Parameter(persist = false, label = "Label map (optional TSV: dataset ids to BTCV ids)", required = false)
+  private String labelmap = "";
+
+  @Parameter(persist = false, label = "Variant", choices = {"Small", "Large"})
+  private String variant = "Small";
+
+  @Parameter(persist = false, label = "Image encoder weights folder (timm ViT; optional)", required = false)
+  private String imageweights = "";
+
+  @Parameter(persist = false, label = "Text encoder weights folder (BERT; optional)", required = false)
+  private String textweights = "";
+
+  @Parameter(persist = false, label = "Epochs", min = "1")
+  private int epochs = 10;
+
+  @Parameter(persist = false, label = "Input size (px)", min = "32")
+  private int size = 224;
+
+  @Parameter(persist = false, label = "Output folder", style = "directory")
+  private File output;
+
+  @Parameter(persist = false, label = "Resume from the output folder's last checkpoint")
+  private boolean resume;
+
+  @Parameter(persist = false, label = "Device", choices = {"Auto", "CPU", "GPU"})
+  private String device = "Auto";
+
+  @Parameter(type = ItemIO.OUTPUT, required = false)
+  private ImagePlus curves;
+
+  @Override
+  public void run() {
+    FijiRuns.run(this, log, "Train Med-VLM", () -> {
+      TrainingRun.Options o = new TrainingRun.Options();
+      o.model = TrainAction.modelName(variant);
+      o.data = FijiRuns.path(dataset);
+      o.labelMap = FijiRuns.path(labelmap);
+      o.imageWeights = FijiRuns.path(imageweights);
+      o.textWeights = FijiRuns.path(textweights);
+      o.epochs = epochs;
+      o.size = size;
+      o.out = FijiRuns.path(output);
+      o.resume = resume;
+      o.device = device.toLowerCase(java.util.Locale.ROOT);
+      Trainer.Result r = TrainAction.run(o, FijiHosts.of(log, status, this::isCanceled));
+      log.info(String.format(java.util.Locale.ROOT, "Train Med-VLM: best epoch %d, mean validation Dice %.4f; model in %s", r.bestEpoch(), r.bestMeanDice(), o.out));
+      curves = FijiRuns.openIfShown(TrainAction.curves(o.out));
+    });
+  }
+
+}

@@ -1,0 +1,104 @@
+package org.medvlm.fiji;
+
+import ij.ImagePlus;
+import java.io.File;
+import org.medvlm.train.Trainer;
+import org.medvlm.train.TrainingRun;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * Plugins > Med-VLM > 2D U-Net Baseline: trains the study's U-Net (mode Train) or segments with a
+ * trained one (mode Segment), with the conventions of the Med-VLM commands.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Med-VLM>2D U-Net Baseline", headless = true)
+public class UNetBaselineCommand extends ContextCommand {
+  @Parameter private LogService log;
+  @Parameter private StatusService status;
+
+  @Parameter(persist = false, label = "Mode", choices = {"Segment", "Train"})
+  private String mode = "Segment";
+
+  @Parameter(persist = false, label = "CT image (Segment; else the input file)", required = false)
+  private ImagePlus image;
+
+  @Parameter(persist = false, label = "Input (Segment: NIfTI file or DICOM folder)", required = false)
+  private String input = "";
+
+  @Parameter(persist = false, label = "Organ (Segment)", choices = {"All organs", "spleen", "right kidney", "left kidney", "gallbladder", "esophagus", "liver", "stomach", "aorta",
+      "inferior vena cava", "portal and splenic veins", "pancreas", "right adrenal gland", "left adrenal gland"})
+  private String organ = SegmentAction.ALL;
+
+  @Parameter(persist = false, label = "Model (Segment: checkpoint or training folder; empty: the installed default)", required = false)
+  private String model = "";
+
+  @Parameter(persist = false, label = "Output (Segment: NIfTI file, optional; Train: folder)", required = false)
+  private String output = "";
+
+  @Parameter(persist = false, label = "Voxel size x,y,z in mm (only for an image without calibration)", required = false)
+  private String spacing = "";
+
+  @Parameter(persist = false, label = "Organ volumes table (Segment)")
+  private boolean volumes = true;
+
+  @Parameter(persist = false, label = "Organ volumes CSV (optional)", required = false)
+  private String csv = "";
+
+  @Parameter(persist = false, label = "Overlay on the CT (Segment)")
+  private boolean overlay;
+
+  @Parameter(persist = false, label = "Dataset folder (Train: BTCV or MSD layout)", required = false)
+  private String dataset = "";
+
+  @Parameter(persist = false, label = "Label map (Train, optional TSV)", required = false)
+  private String labelmap = "";
+
+  @Parameter(persist = false, label = "Epochs (Train)", min = "1")
+  private int epochs = 50;
+
+  @Parameter(persist = false, label = "Input size (px)", min = "16")
+  private int size = 224;
+
+  @Parameter(persist = false, label = "Resume (Train)")
+  private boolean resume;
+
+  @Parameter(persist = false, label = "Device", choices = {"Auto", "CPU", "GPU"})
+  private String device = "Auto";
+
+  @Parameter(type = ItemIO.OUTPUT, required = false)
+  private ImagePlus labels;
+
+  @Parameter(type = ItemIO.OUTPUT, required = false)
+  private ImagePlus curves;
+
+  @Override
+  public void run() {
+    FijiRuns.run(this, log, "2D U-Net Baseline", () -> {
+      if ("Train".equalsIgnoreCase(mode)) {
+        TrainingRun.Options o = new TrainingRun.Options();
+        o.model = "unet";
+        o.data = FijiRuns.path(dataset);
+        o.labelMap = FijiRuns.path(labelmap);
+        o.epochs = epochs;
+        o.size = size;
+        o.out = FijiRuns.path(output);
+        o.resume = resume;
+        o.device = device.toLowerCase(java.util.Locale.ROOT);
+        Trainer.Result r = TrainAction.run(o, FijiHosts.of(log, status, this::isCanceled));
+        log.info(String.format(java.util.Locale.ROOT, "2D U-Net Baseline: best epoch %d, mean validation Dice %.4f; model in %s", r.bestEpoch(), r.bestMeanDice(), o.out));
+        curves = FijiRuns.openIfShown(TrainAction.curves(o.out));
+      } else {
+        var r = SegmentAction.run(new SegmentAction.Request(FijiRuns.path(input) != null ? null : image, FijiRuns.path(input), organ, null,
+            ModelLocator.resolve(FijiRuns.path(model), "unet"), device, FijiRuns.path(output), FijiRuns.spacing(spacing), true), log::info);
+        labels = r.labels();
+        FijiRuns.writeCsv(csv, r);
+        FijiRuns.present(r, volumes, overlay);
+      }
+    });
+  }
+}

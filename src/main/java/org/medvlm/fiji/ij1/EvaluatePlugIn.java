@@ -1,0 +1,47 @@
+package org.medvlm.fiji.ij1;
+
+import ij.IJ;
+import ij.gui.GenericDialog;
+import ij.plugin.PlugIn;
+import org.medvlm.data.LabelMap;
+import org.medvlm.data.Organ;
+import org.medvlm.io.AtomicFiles;
+import org.medvlm.metrics.EvaluationReport;
+import org.medvlm.metrics.Evaluator;
+
+/**
+ * "Med-VLM Evaluate": Dice, IoU, HD95, ASSD and surface Dice of a folder (or file) of predictions
+ * against references, matched by case id, as one CSV row per case and organ (as
+ * {@code medvlm evaluate --csv}); the means go to the Log window.
+ * {@code run("Med-VLM Evaluate", "predictions=[pred] references=[labelsTr] output=[metrics.csv]");}
+ */
+public class EvaluatePlugIn implements PlugIn {
+  @Override
+  public void run(String arg) {
+    Ij1Runs.run("Med-VLM Evaluate", () -> {
+      GenericDialog gd = new GenericDialog("Med-VLM Evaluate");
+      gd.addDirectoryField("predictions", "");
+      gd.addDirectoryField("references", "");
+      gd.addFileField("labelmap", "");
+      gd.addFileField("output", "");
+      gd.addMessage("predictions, references: NIfTI files or folders matched by case id; labelmap: maps the references' ids to BTCV\n"
+          + "(optional); output: the CSV to write.");
+      gd.showDialog();
+      if (gd.wasCanceled()) {
+        IJ.log("Med-VLM Evaluate: cancelled");
+        return;
+      }
+      var pred = Ij1Runs.path(gd.getNextString());
+      var truth = Ij1Runs.path(gd.getNextString());
+      var map = Ij1Runs.path(gd.getNextString());
+      var out = Ij1Runs.path(gd.getNextString());
+      if (pred == null || truth == null || out == null) throw new org.medvlm.BadInputException("Med-VLM Evaluate", "predictions, references and output are required");
+      AtomicFiles.checkWritable(out, true);
+      EvaluationReport report = EvaluationReport.run(pred, truth, null, map == null ? null : LabelMap.read(map), java.util.List.of(Organ.values()),
+          Evaluator.DEFAULT_NSD_TOLERANCE_MM);
+      AtomicFiles.writeText(out, true, report.toCsv());
+      IJ.log(report.toTable());
+      IJ.log("Med-VLM Evaluate: wrote " + out);
+    });
+  }
+}

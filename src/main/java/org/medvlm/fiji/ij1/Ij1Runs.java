@@ -1,0 +1,40 @@
+package org.medvlm.fiji.ij1;
+
+import ij.IJ;
+import ij.Macro;
+import java.nio.file.Path;
+import org.medvlm.BadInputException;
+
+/** Error reporting of the ImageJ 1.x entries: one line in the Log window; a message box only when a person clicked. */
+final class Ij1Runs {
+  interface Body {
+    void run() throws Exception;
+  }
+
+  private Ij1Runs() {}
+
+  static void run(String name, Body body) {
+    try {
+      body.run();
+    } catch (BadInputException e) {
+      fail(name, e.getMessage());
+    } catch (Exception | OutOfMemoryError e) {
+      fail(name, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private static void fail(String name, String message) {
+    String line = name + ": error: " + String.valueOf(message).replaceAll("\\s+", " ");
+    IJ.log(line);
+    if (Macro.getOptions() == null && !IJ.isMacro()) IJ.error(name, line);
+  }
+
+  /** True when results can be shown: a running ImageJ window and no batch mode. */
+  static boolean hasScreen() {
+    return IJ.getInstance() != null && !ij.macro.Interpreter.isBatchMode() && !java.awt.GraphicsEnvironment.isHeadless();
+  }
+
+  static Path path(String s) {
+    return s == null || s.isBlank() ? null : Path.of(s.trim());
+  }
+}

@@ -1,0 +1,163 @@
+package org.medvlm.train;
+
+import ai.djl.Device;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.medvlm.BadInputException;
+import org.medvlm.data.Dataset;
+import org.medvlm.data.LabelMap;
+import org.medvlm.data.Organ;
+import org.medvlm.data.PromptLibrary;
+import org.medvlm.data.Split;
+import org.medvlm.infer.Devices;
+import org.medvlm.io.AtomicFiles;
+import org.medvlm.model.UNetConfig;
+import org.medvlm.model.vlm.MedVlmConfig;
+import org.medvlm.model.vlm.ParameterCount;
+import org.medvlm.preprocess.AugmentConfig;
+import org.medvlm.preprocess.PreprocessConfig;
+
+/**
+ * One training run as the user asked for it: every option with the study's defaults, checked,
+ * turned into a task, a split and a config, trained by {@link Trainer}, and summarised in
+ * {@code model.json}. The command line and the Fiji commands fill in {@link Options} and call
+ * {@link #run}.
+ */
+public final class TrainingRun {
+  /** The options of {@code medvlm train}; fields named after them, defaults as documented there. */
+  public static final class Options {
+    public String model;
+    public Path data;
+    public Path labelMap;
+    public Integer valCases;
+    public String split;
+    public Path out;
+    public boolean resume;
+    public Integer epochs;
+    public int batch = 8;
+    public float lr = 1e-4f;
+    public float weightDecay = 1e-4f;
+    public long seed = 1;
+    public String organs = "all";
+    public int size = 224;
+    public double spacing = 1.5;
+    public int context = 1;
+    public int width = 33;
+    public int depth = 4;
+    public String augment = "safe";
+    public int rareRepeats = 1;
+    public float rareWeight = 1;
+    public Path imageWeights;
+    public Path textWeights;
+    public boolean lenient;
+    public boolean trainEncoders;
+    public float absentShare = 0.25f;
+    public Path promptFile;
+    public int maxTokens = 64;
+    public String device = "auto";
+  }
+
+  private TrainingRun() {}
+
+  /**
+   * Trains as the options say; progress and messages go to {@code listener}, warnings to
+   * {@code err}. The output folder ends up with checkpoints, curves and {@code model.json}.
+   */
+  public static Trainer.Result run(Options o, TrainingListener listener, PrintWriter err) throws IOException {
+    boolean vlm = MedVlmConfig.VARIANTS.contains(o.model);
+    if (!UNetTask.TYPE.equals(o.model) && !vlm) {
+      throw new BadInputException("--model", "unknown model '" + o.model + "' (available: unet, " + String.join(", ", MedVlmConfig.VARIANTS) + ")");
+    }
+    if (o.data == null) throw new BadInputException("--data", "a dataset folder is required");
+    if (!vlm && (o.imageWeights != null || o.textWeights != null || o.trainEncoders || o.promptFile != null || o.lenient)) {
+      throw new BadInputException("--model", "--image-weights, --text-weights, --lenient, --train-encoders and --prompts are Med-VLM options");
+    }
+    int epochCount = o.epochs != null ? o.epochs : vlm ? 10 : 50;
+    Path out = o.out != null ? o.out : Path.of("runs", o.model);
+    if (o.split != null && o.valCases != null) throw new BadInputException("--split", "give --split or --val-cases, not both");
+    List<Organ> organList = Organ.parseList(o.organs);
+    Device dev = Devices.parse(o.device);
+    Dataset dataset = Dataset.open(o.data, o.labelMap == null ? null : LabelMap.read(o.labelMap));
+    String splitSpec = o.split;
+    if (o.valCases != null) splitSpec = (dataset.cases().size() - o.valCases) + "/" + o.valCases;
+    Split sp = Split.of(dataset.cases(), splitSpec, o.seed);
+    double inPlane = o.spacing > 0 ? o.spacing : Double.NaN;
+    PreprocessConfig pre;
+    UNetConfig net;
+    try {
+      pre = PreprocessConfig.defaults().withSize(o.size).withSpacing(new double[] {inPlane, inPlane, Double.NaN}).withContextSlices(o.context);
+      net = vlm ? null : new UNetConfig(o.context, organList.size() + 1, o.width, o.depth);
+      if (!vlm && o.size % (1 << o.depth) != 0) throw new IllegalArgumentException("--size " + o.size + " must be divisible by 2^depth = " + (1 << o.depth));
+      if (vlm && o.size % 16 != 0) throw new IllegalArgumentException("--size " + o.size + " must be a multiple of the ViT's 16-pixel patches");
+      if (vlm && o.context != 1 && o.context != 3) throw new IllegalArgumentException("Med-VLM takes --context 1 or 3 (the ViT's three channels)");
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--size/--width/--depth/--context", e.getMessage());
+    }
+    AugmentConfig aug;
+    try {
+      aug = AugmentConfig.named(o.augment);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--augment", e.getMessage());
+    }
+    if (epochCount < 1) throw new BadInputException("--epochs", "must be at least 1");
+    if (o.batch < 1) throw new BadInputException("--batch", "must be at least 1");
+    if (o.rareRepeats < 1) throw new BadInputException("--rare-repeats", "must be at least 1");
+    if (!(o.rareWeight >= 1)) throw new BadInputException("--rare-weight", "must be at least 1");
+    if (!(o.absentShare >= 0 && o.absentShare <= 1)) throw new BadInputException("--absent-share", "must be between 0 and 1");
+    TrainConfig cfg = new TrainConfig(epochCount, o.batch, o.lr, o.weightDecay, o.seed, organList, pre, aug, o.rareRepeats, o.rareWeight);
+    SegmentationTask task = vlm ? medVlmTask(o, organList, err) : new UNetTask(net, organList, o.size);
+    err.printf(Locale.ROOT, "training %s on %d cases (validation %d) on %s; output %s%n", o.model, sp.train().size(), sp.validation().size(), dev, out);
+    Trainer.Result r = new Trainer(task, cfg, out, dev, listener).run(dataset, sp, o.resume);
+    writeCard(o, out, r, cfg, sp, ParameterCount.of(task.block()));
+    return r;
+  }
+
+  private static MedVlmTask medVlmTask(Options o, List<Organ> organList, PrintWriter err) throws IOException {
+    if (o.maxTokens < 8 || o.maxTokens > 512) throw new BadInputException("--max-tokens", "must be 8 to 512");
+    PromptLibrary prompts = PromptLibrary.builtIn();
+    if (o.promptFile != null) prompts = prompts.plus(PromptLibrary.read(o.promptFile));
+    if (o.imageWeights == null || o.textWeights == null) {
+      boolean none = o.imageWeights == null && o.textWeights == null;
+      err.println("warning: no pretrained " + (none ? "ViT or BERT weights" : o.imageWeights == null ? "ViT weights" : "BERT weights")
+          + " given (--image-weights, --text-weights): " + (none ? "both encoders start" : "that encoder starts") + " random"
+          + (o.trainEncoders ? " and is trained fully (--train-encoders)" : " and stays frozen under LoRA, which limits what the model can learn; add --train-encoders to train it"));
+    }
+    MedVlmTask task;
+    try {
+      task = o.imageWeights == null && o.textWeights == null
+          ? MedVlmTask.withPromptVocabulary(o.model, o.size, o.context, organList, prompts, o.maxTokens, o.absentShare, o.trainEncoders)
+          : MedVlmTask.withPretrained(o.model, o.size, o.context, organList, prompts, o.maxTokens, o.absentShare, o.trainEncoders,
+              new MedVlmTask.Pretrained(o.imageWeights, o.textWeights, o.lenient));
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--model", e.getMessage());
+    }
+    task.onWarning(m -> err.println("warning: " + m));
+    return task;
+  }
+
+  private static void writeCard(Options o, Path out, Trainer.Result r, TrainConfig cfg, Split sp, ParameterCount count) throws IOException {
+    JsonObject card = new JsonObject();
+    card.addProperty("model", o.model);
+    card.addProperty("data", o.data.toAbsolutePath().toString());
+    card.add("train_cases", new GsonBuilder().create().toJsonTree(sp.train().stream().map(Dataset.Case::id).toList()));
+    card.add("validation_cases", new GsonBuilder().create().toJsonTree(sp.validation().stream().map(Dataset.Case::id).toList()));
+    card.addProperty("trainable_parameters", r.parameters());
+    card.addProperty("frozen_parameters", count.frozen());
+    card.addProperty("total_parameters", count.total());
+    if (o.imageWeights != null) card.addProperty("image_weights", o.imageWeights.toAbsolutePath().toString());
+    if (o.textWeights != null) card.addProperty("text_weights", o.textWeights.toAbsolutePath().toString());
+    card.addProperty("best_epoch", r.bestEpoch());
+    card.addProperty("best_mean_validation_dice", r.bestMeanDice());
+    card.add("config", new GsonBuilder().serializeSpecialFloatingPointValues().create().toJsonTree(cfg));
+    card.add("history", new GsonBuilder().serializeSpecialFloatingPointValues().create().toJsonTree(r.history()));
+    card.addProperty("java", System.getProperty("java.version"));
+    card.addProperty("djl", ai.djl.engine.Engine.getDjlVersion());
+    String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(card);
+    AtomicFiles.writeText(out.resolve("model.json"), true, text);
+  }
+}

@@ -1,0 +1,183 @@
+package org.medvlm.fiji;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.process.ColorProcessor;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medvlm.data.PhantomGenerator;
+import org.medvlm.io.NiftiReader;
+import org.medvlm.train.TrainingListener;
+import org.medvlm.train.TrainingRun;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.io.IOService;
+import org.scijava.menu.MenuService;
+import org.scijava.menu.ShadowMenu;
+
+/**
+ * The Fiji commands in a headless SciJava context: the menu holds them under Plugins > Med-VLM,
+ * they run with file parameters on phantoms and write the expected files, and bad input ends in
+ * a one-line message (the module is cancelled with it) rather than an exception.
+ */
+class FijiCommandsTest {
+  @TempDir static Path tmp;
+  static Context context;
+  static CommandService commands;
+  static Path data;
+  static Path model;
+  static Path ct;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    context = new Context();
+    commands = context.service(CommandService.class);
+    data = tmp.resolve("data");
+    PhantomGenerator.writeDataset(data, 3, 5, 64, false, s -> {});
+    ct = Files.list(data.resolve("img")).sorted().findFirst().orElseThrow();
+    // a tiny Med-VLM that knows two organs, trained through the shared core the commands use
+    TrainingRun.Options o = new TrainingRun.Options();
+    o.model = "medvlm-tiny";
+    o.data = data;
+    o.valCases = 1;
+    o.out = tmp.resolve("vlm");
+    o.epochs = 1;
+    o.size = 32;
+    o.spacing = 6;
+    o.organs = "spleen,liver";
+    o.batch = 4;
+    o.device = "cpu";
+    TrainingRun.run(o, TrainingListener.SILENT, new PrintWriter(new StringWriter()));
+    model = o.out;
+  }
+
+  @AfterAll
+  static void tearDown() {
+    context.dispose();
+  }
+
+  private static CommandModule run(Class<? extends org.scijava.command.Command> c, Object... keyValues) throws Exception {
+    Map<String, Object> in = new HashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) in.put((String) keyValues[i], keyValues[i + 1]);
+    return commands.run(c, true, in).get();
+  }
+
+  @Test
+  void menuHoldsTheCommandsUnderPluginsMedVlm() {
+    ShadowMenu menu = context.service(MenuService.class).getMenu().getMenu("Plugins>Med-VLM");
+    assertNotNull(menu, "Plugins > Med-VLM");
+    List<String> names = menu.getChildren().stream().map(ShadowMenu::getName).sorted().toList();
+    assertEquals(List.of("2D U-Net Baseline", "Med-VLM Evaluate", "Med-VLM Segment", "Train Med-VLM"), names);
+    var organ = commands.getCommand(MedVlmSegmentCommand.class).getInput("organ");
+    assertEquals(SegmentAction.organChoices(), organ.getChoices(), "the dialog's organ choices are the 13 organs, all, free text");
+  }
+
+  @Test
+  void segmentWithFileParametersWritesLabelsOnTheInputGrid() throws Exception {
+    Path out = tmp.resolve("seg.nii.gz");
+    Path csv = tmp.resolve("volumes.csv");
+    CommandModule m = run(MedVlmSegmentCommand.class, "input", ct.toString(), "organ", "liver", "model", model.toString(), "output", out.toString(),
+        "csv", csv.toString(), "device", "CPU", "volumes", true, "overlay", true);
+    assertFalse(m.isCanceled(), m.getCancelReason());
+    var labels = NiftiReader.readLabels(out);
+    var image = NiftiReader.readImage(ct);
+    assertArrayEquals(image.dims(), labels.dims());
+    assertEquals(image.geometry(), labels.geometry());
+    String table = Files.readString(csv);
+    assertTrue(table.startsWith("image,organ_id,organ,volume_ml\n") && table.contains(",6,liver,"), table);
+    ImagePlus shown = (ImagePlus) m.getOutput("labels");
+    assertEquals(image.voxelCount(), shown.getWidth() * shown.getHeight() * shown.getStackSize());
+    assertTrue(String.valueOf(shown.getProperty("Info")).contains("6 = liver"));
+  }
+
+  @Test
+  void segmentTheCurrentImageKeepsItsGrid() throws Exception {
+    ImagePlus image = ImagePlusVolumes.ctImage(NiftiReader.readImage(ct), "ct");
+    CommandModule m = run(MedVlmSegmentCommand.class, "image", image, "organ", "All organs", "model", model.toString(), "device", "CPU", "volumes", false,
+        "overlay", true);
+    assertFalse(m.isCanceled(), m.getCancelReason());
+    ImagePlus labels = (ImagePlus) m.getOutput("labels");
+    assertArrayEquals(new int[] {image.getWidth(), image.getHeight(), image.getStackSize()}, new int[] {labels.getWidth(), labels.getHeight(), labels.getStackSize()});
+    assertEquals(image.getProperty(ImagePlusVolumes.AFFINE), labels.getProperty(ImagePlusVolumes.AFFINE));
+    assertEquals(image.getStackSize(), image.getOverlay().size(), "one overlay image per slice");
+  }
+
+  @Test
+  void badInputEndsInOneLineMessages() throws Exception {
+    ImagePlus flat = new ImagePlus("flat", new ij.process.FloatProcessor(32, 32));
+    assertCancelled(run(MedVlmSegmentCommand.class, "image", flat, "model", model.toString()), "is a single 2D slice");
+    ImagePlus rgb = new ImagePlus("rgb", new ColorProcessor(32, 32));
+    assertCancelled(run(MedVlmSegmentCommand.class, "image", rgb, "model", model.toString()), "is an RGB image");
+    assertCancelled(run(MedVlmSegmentCommand.class, "input", ct.toString(), "model", tmp.resolve("missing.ckpt").toString()), "missing.ckpt: no such model file");
+    assertCancelled(run(MedVlmSegmentCommand.class, "input", ct.toString(), "organ", "pancreas", "model", model.toString(), "device", "CPU"),
+        "the model was not trained on the pancreas (it knows: spleen, liver)");
+    ImagePlus uncalibrated = ImagePlusVolumes.ctImage(NiftiReader.readImage(ct), "raw");
+    uncalibrated.setProperty(ImagePlusVolumes.AFFINE, null);
+    uncalibrated.getCalibration().setUnit("pixel");
+    assertCancelled(run(MedVlmSegmentCommand.class, "image", uncalibrated, "model", model.toString()), "has no voxel size");
+    CommandModule withSpacing = run(MedVlmSegmentCommand.class, "image", uncalibrated, "model", model.toString(), "spacing", "3,3,3", "device", "CPU");
+    assertFalse(withSpacing.isCanceled(), withSpacing.getCancelReason());
+    assertCancelled(run(MedVlmSegmentCommand.class, "input", ct.toString(), "organ", "Free-text prompt", "prompt", " ", "model", model.toString()), "the prompt is empty");
+  }
+
+  private static void assertCancelled(CommandModule m, String message) {
+    assertTrue(m.isCanceled(), "expected a failure with: " + message);
+    assertTrue(m.getCancelReason().contains(message), m.getCancelReason());
+    assertFalse(m.getCancelReason().contains("\n"), "one line");
+  }
+
+  @Test
+  void trainCommandsAndEvaluateWriteTheirFiles() throws Exception {
+    Path vlm = tmp.resolve("train-vlm");
+    CommandModule t = run(TrainMedVlmCommand.class, "dataset", data.toFile(), "variant", "tiny", "epochs", 1, "size", 32, "output", vlm.toFile(), "device", "CPU");
+    assertFalse(t.isCanceled(), t.getCancelReason());
+    assertTrue(Files.exists(vlm.resolve("best.ckpt")) && Files.exists(vlm.resolve("curves.png")) && Files.exists(vlm.resolve("model.json")));
+    Path unet = tmp.resolve("train-unet");
+    CommandModule u = run(UNetBaselineCommand.class, "mode", "Train", "dataset", data.toString(), "epochs", 1, "size", 32, "output", unet.toString(), "device", "CPU");
+    assertFalse(u.isCanceled(), u.getCancelReason());
+    Path seg = tmp.resolve("unet-seg.nii.gz");
+    CommandModule s = run(UNetBaselineCommand.class, "mode", "Segment", "input", ct.toString(), "model", unet.toString(), "output", seg.toString(), "device", "CPU");
+    assertFalse(s.isCanceled(), s.getCancelReason());
+    assertTrue(Files.exists(seg));
+    Path metrics = tmp.resolve("metrics.csv");
+    Path reference = reference();
+    CommandModule e = run(MedVlmEvaluateCommand.class, "predictions", seg.toFile(), "references", reference.toFile(), "output", metrics.toFile());
+    assertFalse(e.isCanceled(), e.getCancelReason());
+    assertTrue(Files.readString(metrics).lines().count() > 1);
+  }
+
+  private static Path reference() throws Exception {
+    return Files.list(data.resolve("label")).sorted().findFirst().orElseThrow();
+  }
+
+  @Test
+  void ioServiceOpensNiftiWithCalibrationAndSavesLabels() throws Exception {
+    IOService io = context.service(IOService.class);
+    Object opened = io.open(ct.toString());
+    ImagePlus imp = (ImagePlus) opened;
+    var vol = NiftiReader.readImage(ct);
+    assertEquals("mm", imp.getCalibration().getUnit());
+    assertEquals(vol.geometry().spacing()[2], imp.getCalibration().pixelDepth, 1e-9);
+    ImagePlus labels = ImagePlusVolumes.labelImage(NiftiReader.readLabels(reference()), "labels");
+    Path out = tmp.resolve("saved-labels.nii.gz");
+    io.save(labels, out.toString());
+    assertEquals(NiftiReader.readLabels(reference()).geometry(), NiftiReader.readLabels(out).geometry());
+  }
+}
