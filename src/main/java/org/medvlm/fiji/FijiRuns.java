@@ -53,7 +53,7 @@ final class FijiRuns {
   /** Shows the results where there is a screen: the volumes table, the overlay on the CT. */
   static void present(SegmentAction.Result r, boolean volumes, boolean overlay) {
     if (overlay) r.ct().setOverlay(SegmentAction.overlay(r.labels()));
-    if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null) return;
+    if (GraphicsEnvironment.isHeadless() || IJ.getInstance() == null || ij.macro.Interpreter.isBatchMode()) return;
     if (volumes && !r.volumesMl().isEmpty()) SegmentAction.volumesTable(r.volumesMl(), r.ct().getTitle()).show("Med-VLM organ volumes");
     if (overlay && r.ct().getWindow() == null) r.ct().show();
   }
