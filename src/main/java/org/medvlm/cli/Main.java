@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
     versionProvider = Main.Version.class,
     description = "Abdominal CT organ segmentation: data tools, training and inference.",
     subcommands = {InfoCommand.class, ConvertCommand.class, EvaluateCommand.class, PhantomCommand.class, TrainCommand.class,
-        SegmentCommand.class, ModelInfoCommand.class, BenchCommand.class, WeightsCommand.class, EmbedCommand.class,
+        SegmentCommand.class, ModelInfoCommand.class, BenchCommand.class, WeightsCommand.class, EmbedCommand.class, ExperimentCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;

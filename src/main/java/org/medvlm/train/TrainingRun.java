@@ -123,9 +123,10 @@ public final class TrainingRun {
     if (o.promptFile != null) prompts = prompts.plus(PromptLibrary.read(o.promptFile));
     if (o.imageWeights == null || o.textWeights == null) {
       boolean none = o.imageWeights == null && o.textWeights == null;
-      err.println("warning: no pretrained " + (none ? "ViT or BERT weights" : o.imageWeights == null ? "ViT weights" : "BERT weights")
-          + " given (--image-weights, --text-weights): " + (none ? "both encoders start" : "that encoder starts") + " random"
-          + (o.trainEncoders ? " and is trained fully (--train-encoders)" : " and stays frozen under LoRA, which limits what the model can learn; add --train-encoders to train it"));
+      String which = none ? "the ViT and BERT encoders start" : o.imageWeights == null ? "the ViT encoder starts" : "the BERT encoder starts";
+      err.println("warning: no pretrained encoder weights given (--image-weights, --text-weights): " + which + " random"
+          + (o.trainEncoders ? " and is trained fully (--train-encoders)" : " and stays frozen under LoRA, which limits what the model can learn; add --train-encoders to train "
+              + (none ? "them" : "it")));
     }
     MedVlmTask task;
     try {

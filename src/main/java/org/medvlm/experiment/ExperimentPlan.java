@@ -1,0 +1,42 @@
+package org.medvlm.experiment;
+
+import java.util.List;
+import org.medvlm.train.TrainingRun;
+
+/**
+ * What an experiment trains: the models in order, one split, and the preprocessing and training
+ * settings shared by all (each model keeps its own epochs, learning rate and width defaults
+ * unless the plan overrides them).
+ *
+ * @param epochs per model kind; null entries use the study's (U-Net 50, Med-VLM 10)
+ * @param trainEvalCases training volumes also evaluated for the "train Dice" column
+ */
+public record ExperimentPlan(List<String> models, String split, int size, double spacing, Integer unetEpochs, Integer medvlmEpochs, Float unetLr,
+    Float medvlmLr, int unetWidth, int batch, long seed, int trainEvalCases, String device, boolean trainEncoders) {
+
+  /** The study's protocol at its size: 224 px, 1.5 mm, 24/6. */
+  public static ExperimentPlan study(List<String> models, String split) {
+    return new ExperimentPlan(models, split == null ? "24/6" : split, 224, 1.5, null, null, null, null, 33, 8, 1, 4, "auto", false);
+  }
+
+  /** The training options of one model under this plan. */
+  public TrainingRun.Options options(String model, java.nio.file.Path data, java.nio.file.Path out) {
+    TrainingRun.Options o = new TrainingRun.Options();
+    boolean unet = model.equals("unet");
+    o.model = model;
+    o.data = data;
+    o.out = out;
+    o.split = split;
+    o.size = size;
+    o.spacing = spacing;
+    o.batch = batch;
+    o.seed = seed;
+    o.device = device;
+    o.width = unetWidth;
+    o.epochs = unet ? unetEpochs : medvlmEpochs;
+    Float lr = unet ? unetLr : medvlmLr;
+    if (lr != null) o.lr = lr;
+    o.trainEncoders = !unet && trainEncoders;
+    return o;
+  }
+}
