@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,10 +24,13 @@ import picocli.CommandLine.Parameters;
         "    with plain gunzip of the same file as the in-run reference.",
         "infer: Med-VLM inference of all 13 organs with the image embedding shared by the prompts, against",
         "    encoding the image once per organ, and one organ alone (random weights), beside the engine's matmul rate.",
+        "models: forward speed of each encoder (ViT-Ti, MiniLM; with --large ViT-B, BioBERT) and the U-Net at --infer-size, batch --batch,",
+        "    as achieved GFLOP/s (from the layer shapes) over the engine's matmul GFLOP/s measured in the same run.",
+        "train: training steps per model (U-Net, Med-VLM Small; with --large Large) in slices/s, with the same ratio.",
         "memory: resident memory over --steps U-Net training steps after a warm-up (drift should stay within 5%).",
         "Warm-up runs are excluded; figures are medians of --repeats runs."})
 final class BenchCommand implements Callable<Integer> {
-  enum Target { io, infer, memory, all }
+  enum Target { io, infer, models, train, memory, all }
 
   @Parameters(index = "0", defaultValue = "all", paramLabel = "TARGET", description = "What to measure: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Target target;
@@ -70,6 +74,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "infer: cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
   String device;
+
+  @Option(names = "--large", description = "models/train: include ViT-B, BioBERT and Med-VLM Large (slow on CPUs).")
+  boolean large;
+
+  @Option(names = "--train-steps", defaultValue = "5", paramLabel = "N", description = "train: measured steps per model after one warm-up (default: ${DEFAULT-VALUE}).")
+  int trainSteps;
 
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to keep the generated test volume (default: a temporary folder, deleted after).")
   Path workDir;
@@ -127,6 +137,18 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-34s %8.3f s%n", "13 organs, image encoded per organ", r.perOrganSeconds());
         out.printf(Locale.ROOT, "  %-34s %8.2f x%n", "speed-up from sharing the image", r.sharingSpeedup());
         out.printf(Locale.ROOT, "  %-34s %8.3f s   (%.2f slices/s)%n", "one organ", r.oneOrganSeconds(), r.slices() / r.oneOrganSeconds());
+      }
+      if (target == Target.models || target == Target.train || target == Target.all) {
+        var r = org.medvlm.bench.ModelSpeedBenchmark.run(inferSize, batch, repeats, trainSteps, large, target != Target.train, target != Target.models,
+            org.medvlm.infer.Devices.parse(device), err::println);
+        results.put("models", r);
+        out.printf(Locale.ROOT, "models: batch %d on %s; engine matmul %.1f GFLOP/s (1024 x 1024 float32, best of 5)%n", batch, r.device(), r.matmulGflops());
+        List<org.medvlm.bench.ModelSpeedBenchmark.Entry> rows = new java.util.ArrayList<>();
+        if (target != Target.train) rows.addAll(r.inference());
+        if (target != Target.models) rows.addAll(r.training());
+        for (var e : rows) {
+          out.printf(Locale.ROOT, "  %-34s %8.2f %-12s %7.1f GFLOP/s  %.2f x matmul  (%s)%n", e.name(), e.itemsPerSecond(), e.unit(), e.gflops(), e.matmulRatio(), e.flopsNote());
+        }
       }
       if (target == Target.memory || target == Target.all) {
         if (steps < 100) throw new BadInputException("--steps", "must be at least 100");

@@ -45,6 +45,8 @@ public final class MedVlmTask implements SegmentationTask {
   private final float absentShare;
   private final boolean trainEncoders;
   private final Map<String, long[]> tokenCache = new HashMap<>();
+  /** (slice, prompt) pairs decoded at once at inference: bounds the full-resolution maps' memory. */
+  static final int MAX_PAIRS = 16;
   private Pretrained pretrained;
   private float[] organWeights;
   private Consumer<String> warnings = m -> {};
@@ -405,42 +407,46 @@ public final class MedVlmTask implements SegmentationTask {
         int n = Math.min(batchSize, v.depth() - z0);
         try (NDManager step = shared.newSubManager()) {
           MedVlm.ImageFeatures features = model.encodeImages(ps, slices(step, v, z0, n), false);
-          long[] imageIndex = new long[n * texts.size()];
-          long[] textIndex = new long[n * texts.size()];
-          for (int k = 0; k < n; k++) {
-            for (int t = 0; t < texts.size(); t++) {
-              imageIndex[k * texts.size() + t] = k;
-              textIndex[k * texts.size() + t] = t;
-            }
-          }
-          MaskDecoder.Output o = model.decode(ps, features, step.create(imageIndex), text.output(), text.mask(), step.create(textIndex), false);
-          if (lossOrgans != null) {
-            float[] target = new float[n * texts.size() * s2];
-            float[] presence = new float[n * texts.size()];
-            float[] weight = new float[n * texts.size()];
-            java.util.Arrays.fill(weight, 1f);
-            for (int k = 0; k < n; k++) {
-              int[] l = v.labelSlice(z0 + k);
-              for (int t = 0; t < texts.size(); t++) {
-                int pair = k * texts.size() + t;
-                int id = lossOrgans.get(t).id();
-                for (int i = 0; i < s2; i++) {
-                  if (l[i] == id) {
-                    target[pair * s2 + i] = 1;
-                    presence[pair] = 1;
+          int pairs = n * texts.size();
+          double batchLoss = 0;
+          // the decoder's full-resolution maps are per (slice, prompt) pair: decode at most MAX_PAIRS at a time
+          for (int p0 = 0; p0 < pairs; p0 += MAX_PAIRS) {
+            int m = Math.min(MAX_PAIRS, pairs - p0);
+            try (NDManager chunk = step.newSubManager()) {
+              long[] imageIndex = new long[m];
+              long[] textIndex = new long[m];
+              for (int j = 0; j < m; j++) {
+                imageIndex[j] = (p0 + j) / texts.size();
+                textIndex[j] = (p0 + j) % texts.size();
+              }
+              MaskDecoder.Output o = model.decode(ps, features, chunk.create(imageIndex), text.output(), text.mask(), chunk.create(textIndex), false);
+              if (lossOrgans != null) {
+                float[] target = new float[m * s2];
+                float[] presence = new float[m];
+                float[] weight = new float[m];
+                java.util.Arrays.fill(weight, 1f);
+                for (int j = 0; j < m; j++) {
+                  int[] l = v.labelSlice(z0 + (int) imageIndex[j]);
+                  int id = lossOrgans.get((int) textIndex[j]).id();
+                  for (int i = 0; i < s2; i++) {
+                    if (l[i] == id) {
+                      target[j * s2 + i] = 1;
+                      presence[j] = 1;
+                    }
                   }
                 }
+                batchLoss += lossOf(chunk, o, target, presence, weight).getFloat() * m / pairs; // the batch's mean over its pairs
+              }
+              NDArray present = Activation.sigmoid(o.presence()).gte(0.5f).toType(o.masks().getDataType(), false);
+              float[] p = Activation.sigmoid(o.masks()).mul(present.reshape(-1, 1, 1)).toFloatArray();
+              for (int j = 0; j < m; j++) {
+                System.arraycopy(p, j * s2, out[(int) textIndex[j]], (z0 + (int) imageIndex[j]) * s2, s2);
               }
             }
-            lossSum += lossOf(step, o, target, presence, weight).getFloat();
-            batches++;
           }
-          NDArray present = Activation.sigmoid(o.presence()).gte(0.5f).toType(o.masks().getDataType(), false);
-          float[] p = Activation.sigmoid(o.masks()).mul(present.reshape(-1, 1, 1)).toFloatArray();
-          for (int k = 0; k < n; k++) {
-            for (int t = 0; t < texts.size(); t++) {
-              System.arraycopy(p, (k * texts.size() + t) * s2, out[t], (z0 + k) * s2, s2);
-            }
+          if (lossOrgans != null) {
+            lossSum += batchLoss;
+            batches++;
           }
         }
       }
