@@ -77,9 +77,18 @@ public final class MedVlm extends ExplicitBlock {
    */
   public MaskDecoder.Output decode(ParameterStore ps, ImageFeatures images, NDArray imageIndex, BertEncoder.Output text, NDArray textMask,
       NDArray textIndex, boolean training) {
+    // the per-pair copies (and so everything computed from them) belong to the index arrays' manager:
+    // a caller decoding a batch in chunks frees each chunk's full-resolution maps when it closes that manager
+    ai.djl.ndarray.NDManager pairs = imageIndex.getManager();
     ImageFeatures img = images.select(imageIndex);
+    img.tokens().attach(pairs);
+    img.details().forEach(d -> d.attach(pairs));
     NDIndex t = new NDIndex("{}", textIndex);
-    NDArray mixed = mixer.mix(ps, img.tokens(), text.states().get(t), textMask.get(t), training);
-    return decoder.decode(ps, mixed, text.pooled().get(t), img.details(), training);
+    NDArray states = text.states().get(t);
+    NDArray mask = textMask.get(t);
+    NDArray pooled = text.pooled().get(t);
+    for (NDArray a : List.of(states, mask, pooled)) a.attach(pairs);
+    NDArray mixed = mixer.mix(ps, img.tokens(), states, mask, training);
+    return decoder.decode(ps, mixed, pooled, img.details(), training);
   }
 }
