@@ -24,13 +24,15 @@ import picocli.CommandLine.Parameters;
         "    with plain gunzip of the same file as the in-run reference.",
         "infer: Med-VLM inference of all 13 organs with the image embedding shared by the prompts, against",
         "    encoding the image once per organ, and one organ alone (random weights), beside the engine's matmul rate.",
+        "volume: seconds per --volume-slices-slice volume (default 150) at --infer-size for the U-Net and Med-VLM Small (with --large also Large),",
+        "    one organ and all 13, random weights.",
         "models: forward speed of each encoder (ViT-Ti, MiniLM; with --large ViT-B, BioBERT) and the U-Net at --infer-size, batch --batch,",
         "    as achieved GFLOP/s (from the layer shapes) over the engine's matmul GFLOP/s measured in the same run.",
         "train: training steps per model (U-Net, Med-VLM Small; with --large Large) in slices/s, with the same ratio.",
         "memory: resident memory over --steps U-Net training steps after a warm-up (drift should stay within 5%).",
         "Warm-up runs are excluded; figures are medians of --repeats runs."})
 final class BenchCommand implements Callable<Integer> {
-  enum Target { io, infer, models, train, memory, all }
+  enum Target { io, infer, volume, models, train, memory, all }
 
   @Parameters(index = "0", defaultValue = "all", paramLabel = "TARGET", description = "What to measure: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Target target;
@@ -74,6 +76,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "infer: cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
   String device;
+
+  @Option(names = "--volume-slices", defaultValue = "150", paramLabel = "N", description = "volume: slices of the test volume (default: ${DEFAULT-VALUE}).")
+  int volumeSlices;
 
   @Option(names = "--large", description = "models/train: include ViT-B, BioBERT and Med-VLM Large (slow on CPUs).")
   boolean large;
@@ -137,6 +142,18 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-34s %8.3f s%n", "13 organs, image encoded per organ", r.perOrganSeconds());
         out.printf(Locale.ROOT, "  %-34s %8.2f x%n", "speed-up from sharing the image", r.sharingSpeedup());
         out.printf(Locale.ROOT, "  %-34s %8.3f s   (%.2f slices/s)%n", "one organ", r.oneOrganSeconds(), r.slices() / r.oneOrganSeconds());
+      }
+      if (target == Target.volume || target == Target.all) {
+        List<String> models = new java.util.ArrayList<>(List.of("unet", "medvlm-small"));
+        if (large) models.add("medvlm-large");
+        var entries = org.medvlm.bench.VolumeSpeedBenchmark.run(models, inferSize, volumeSlices, batch, Math.min(repeats, 3), org.medvlm.infer.Devices.parse(device),
+            err::println);
+        results.put("volume", entries);
+        out.printf(Locale.ROOT, "volume: %d-slice phantom at %d px, batch %d, random weights, median of %d%n", entries.get(0).slices(), inferSize, batch, Math.min(repeats, 3));
+        for (var e : entries) {
+          out.printf(Locale.ROOT, "  %-34s %8.1f s one organ, %8.1f s all 13 organs (%.2f slices/s)%n", e.model(), e.oneOrganSeconds(), e.allOrgansSeconds(),
+              e.slicesPerSecondAllOrgans());
+        }
       }
       if (target == Target.models || target == Target.train || target == Target.all) {
         var r = org.medvlm.bench.ModelSpeedBenchmark.run(inferSize, batch, repeats, trainSteps, large, target != Target.train, target != Target.models,
