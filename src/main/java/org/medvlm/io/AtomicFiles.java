@@ -58,6 +58,7 @@ public final class AtomicFiles {
     }
     boolean done = false;
     try {
+      permissionsLikeANewFile(tmp, abs);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
           OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
         content.writeTo(out);
@@ -72,6 +73,19 @@ public final class AtomicFiles {
       throw new BadInputException(target, "write failed: " + reason(e), e);
     } finally {
       if (!done) Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Temporary files are created owner-only (0600); the result should read like any file the user
+   * writes: the permissions of the file it replaces, else rw-r--r-- (POSIX file systems only).
+   */
+  private static void permissionsLikeANewFile(Path tmp, Path target) throws IOException {
+    try {
+      var perms = Files.exists(target) ? Files.getPosixFilePermissions(target) : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+      Files.setPosixFilePermissions(tmp, perms);
+    } catch (UnsupportedOperationException notPosix) {
+      // Windows and other non-POSIX file systems keep their defaults
     }
   }
 

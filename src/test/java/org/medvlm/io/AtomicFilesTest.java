@@ -35,4 +35,16 @@ class AtomicFilesTest {
     AtomicFiles.write(target, true, out -> out.write("b".getBytes()));
     assertEquals("b", Files.readString(target));
   }
+
+  @Test
+  void outputsAreReadableByOthersLikeOrdinaryFilesAndKeepReplacedPermissions() throws Exception {
+    Path fresh = tmp.resolve("fresh.txt");
+    AtomicFiles.writeText(fresh, false, "a");
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)), "not the temporary file's 0600");
+    Path kept = tmp.resolve("kept.txt");
+    Files.writeString(kept, "old");
+    Files.setPosixFilePermissions(kept, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+    AtomicFiles.writeText(kept, true, "new");
+    assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)));
+  }
 }
