@@ -71,7 +71,7 @@ public final class InferenceBenchmark {
         one[r] = (System.nanoTime() - t0) / 1e9;
         progress.accept(String.format(java.util.Locale.ROOT, "  repeat %d: shared %.2f s, per organ %.2f s, one organ %.2f s", r + 1, shared[r], perOrgan[r], one[r]));
       }
-      return new Result(variant, size, v.depth(), organs.size(), batch, median(shared), median(perOrgan), median(one), matmulGflops(root), device.toString());
+      return new Result(variant, size, v.depth(), organs.size(), batch, IoBenchmark.median(shared), IoBenchmark.median(perOrgan), IoBenchmark.median(one), matmulGflops(root), device.toString());
     }
   }
 
@@ -94,10 +94,5 @@ public final class InferenceBenchmark {
     }
   }
 
-  private static double median(double[] x) {
-    double[] s = x.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
 
 }

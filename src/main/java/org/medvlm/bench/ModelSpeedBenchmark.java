@@ -160,7 +160,7 @@ public final class ModelSpeedBenchmark {
         TrainStep.run(task, root, ps, opt, batchSamples);
         t[s] = (System.nanoTime() - t0) / 1e9;
       }
-      double sps = batch / median(t);
+      double sps = batch / IoBenchmark.median(t);
       double flops;
       String note;
       if (task instanceof MedVlmTask vlm) {
@@ -191,12 +191,7 @@ public final class ModelSpeedBenchmark {
       r.run();
       t[i] = (System.nanoTime() - t0) / 1e9;
     }
-    return median(t);
+    return IoBenchmark.median(t);
   }
 
-  static double median(double[] x) {
-    double[] s = x.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
 }

@@ -56,8 +56,8 @@ public final class VolumeSpeedBenchmark {
           task.predict(root, ps, v, batch, all);
           every[r] = (System.nanoTime() - t0) / 1e9;
         }
-        double a = ModelSpeedBenchmark.median(every);
-        Entry e = new Entry(model, v.depth(), size, ModelSpeedBenchmark.median(one), a, v.depth() / a);
+        double a = IoBenchmark.median(every);
+        Entry e = new Entry(model, v.depth(), size, IoBenchmark.median(one), a, v.depth() / a);
         progress.accept(String.format(Locale.ROOT, "bench volume: %-13s %d slices at %d px: one organ %.1f s, 13 organs %.1f s (%.2f slices/s)", model, v.depth(),
             size, e.oneOrganSeconds(), a, e.slicesPerSecondAllOrgans()));
         out.add(e);

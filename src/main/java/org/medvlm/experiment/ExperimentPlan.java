@@ -14,10 +14,6 @@ import org.medvlm.train.TrainingRun;
 public record ExperimentPlan(List<String> models, String split, int size, double spacing, Integer unetEpochs, Integer medvlmEpochs, Float unetLr,
     Float medvlmLr, int unetWidth, int batch, long seed, int trainEvalCases, String device, boolean trainEncoders) {
 
-  /** The study's protocol at its size: 224 px, 1.5 mm, 24/6. */
-  public static ExperimentPlan study(List<String> models, String split) {
-    return new ExperimentPlan(models, split == null ? "24/6" : split, 224, 1.5, null, null, null, null, 33, 8, 1, 4, "auto", false);
-  }
 
   /** The training options of one model under this plan. */
   public TrainingRun.Options options(String model, java.nio.file.Path data, java.nio.file.Path out) {

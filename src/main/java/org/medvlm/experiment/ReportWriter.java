@@ -33,6 +33,7 @@ public final class ReportWriter {
     Path fig = Files.createDirectories(out.resolve("figures"));
     Map<String, List<String>> figures = new LinkedHashMap<>();
     Dataset dataset = Dataset.open(data, null);
+    Map<String, Dataset.Loaded> loaded = new LinkedHashMap<>(); // each validation volume read once for all models' overlays
     for (ModelResult r : results) {
       List<String> f = new ArrayList<>();
       Path curves = out.resolve("models").resolve(r.model()).resolve("curves.png");
@@ -44,10 +45,12 @@ public final class ReportWriter {
       f.add("dice-" + r.model() + ".png");
       for (Organ organ : List.of(Organ.SPLEEN, Organ.LIVER)) {
         for (String id : r.validationCases()) {
-          Dataset.Case c = dataset.cases().stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
           Path pred = out.resolve("models").resolve(r.model()).resolve("predictions").resolve(id + "_seg.nii.gz");
           if (!Files.exists(pred)) continue;
-          Dataset.Loaded l = dataset.load(c);
+          Dataset.Loaded l = loaded.get(id);
+          if (l == null) {
+            loaded.put(id, l = dataset.load(dataset.cases().stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow()));
+          }
           String name = "overlay-" + r.model() + "-" + organ.key() + ".png";
           if (Figures.overlay(fig.resolve(name), r.model() + ", case " + id, l.image(), l.labels(), NiftiReader.readLabels(pred), organ)) {
             f.add(name);

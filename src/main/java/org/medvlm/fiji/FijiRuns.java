@@ -42,10 +42,6 @@ final class FijiRuns {
     return s == null || s.isBlank() ? null : Path.of(s.trim());
   }
 
-  static double[] spacing(String text) throws BadInputException {
-    return SegmentAction.parseSpacing(text);
-  }
-
   static void writeCsv(String csv, SegmentAction.Result r) throws java.io.IOException {
     if (path(csv) != null) SegmentAction.writeVolumesCsv(path(csv), r.ct().getTitle(), r.volumesMl(), true);
   }

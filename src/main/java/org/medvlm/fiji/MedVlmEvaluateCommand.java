@@ -1,12 +1,6 @@
 package org.medvlm.fiji;
 
 import java.io.File;
-import org.medvlm.BadInputException;
-import org.medvlm.data.LabelMap;
-import org.medvlm.data.Organ;
-import org.medvlm.io.AtomicFiles;
-import org.medvlm.metrics.EvaluationReport;
-import org.medvlm.metrics.Evaluator;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
@@ -33,13 +27,7 @@ public class MedVlmEvaluateCommand extends ContextCommand {
   @Override
   public void run() {
     FijiRuns.run(this, log, "Med-VLM Evaluate", () -> {
-      if (predictions == null || references == null || output == null) throw new BadInputException("Med-VLM Evaluate", "predictions, references and output are required");
-      AtomicFiles.checkWritable(output.toPath(), true);
-      EvaluationReport report = EvaluationReport.run(predictions.toPath(), references.toPath(), null,
-          FijiRuns.path(labelmap) == null ? null : LabelMap.read(FijiRuns.path(labelmap)), java.util.List.of(Organ.values()), Evaluator.DEFAULT_NSD_TOLERANCE_MM);
-      AtomicFiles.writeText(output.toPath(), true, report.toCsv());
-      log.info(report.toTable());
-      log.info("Med-VLM Evaluate: wrote " + output);
+      EvaluateAction.run(FijiRuns.path(predictions), FijiRuns.path(references), FijiRuns.path(labelmap), FijiRuns.path(output), log::info);
     });
   }
 }

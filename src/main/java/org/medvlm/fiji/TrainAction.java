@@ -45,6 +45,25 @@ public final class TrainAction {
     };
   }
 
+  /** The options every training dialog sets (model, data, epochs, size, output, resume, device); the rest keep TrainingRun's defaults. */
+  public static TrainingRun.Options options(String model, Path data, Path labelMap, int epochs, int size, Path out, boolean resume, String device) {
+    TrainingRun.Options o = new TrainingRun.Options();
+    o.model = model;
+    o.data = data;
+    o.labelMap = labelMap;
+    o.epochs = epochs;
+    o.size = size;
+    o.out = out;
+    o.resume = resume;
+    o.device = device.toLowerCase(Locale.ROOT);
+    return o;
+  }
+
+  /** The line a finished run logs. */
+  public static String summary(String name, Trainer.Result r, Path out) {
+    return String.format(Locale.ROOT, "%s: best epoch %d, mean validation Dice %.4f; model in %s", name, r.bestEpoch(), r.bestMeanDice(), out);
+  }
+
   /** Trains; returns the run's result, with the curves in {@code out/curves.png}. */
   public static Trainer.Result run(TrainingRun.Options o, Host host) throws IOException {
     if (o.data == null) throw new BadInputException("dataset", "no dataset folder given");
@@ -90,23 +109,6 @@ public final class TrainAction {
     };
   }
 
-  /** A host that only logs (headless runs). */
-  public static Host logOnly(Consumer<String> log, BooleanSupplier cancelled) {
-    return new Host() {
-      @Override
-      public void status(String text, double fractionDone) {}
-
-      @Override
-      public void log(String line) {
-        log.accept(line);
-      }
-
-      @Override
-      public boolean cancelled() {
-        return cancelled.getAsBoolean();
-      }
-    };
-  }
 
   static Path curves(Path out) {
     return out.resolve("curves.png");

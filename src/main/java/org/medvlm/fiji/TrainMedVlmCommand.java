@@ -59,19 +59,12 @@ public class TrainMedVlmCommand extends ContextCommand {
   @Override
   public void run() {
     FijiRuns.run(this, log, "Train Med-VLM", () -> {
-      TrainingRun.Options o = new TrainingRun.Options();
-      o.model = TrainAction.modelName(variant);
-      o.data = FijiRuns.path(dataset);
-      o.labelMap = FijiRuns.path(labelmap);
+      TrainingRun.Options o = TrainAction.options(TrainAction.modelName(variant), FijiRuns.path(dataset), FijiRuns.path(labelmap), epochs, size,
+          FijiRuns.path(output), resume, device);
       o.imageWeights = FijiRuns.path(imageweights);
       o.textWeights = FijiRuns.path(textweights);
-      o.epochs = epochs;
-      o.size = size;
-      o.out = FijiRuns.path(output);
-      o.resume = resume;
-      o.device = device.toLowerCase(java.util.Locale.ROOT);
       Trainer.Result r = TrainAction.run(o, FijiHosts.of(log, status, this::isCanceled));
-      log.info(String.format(java.util.Locale.ROOT, "Train Med-VLM: best epoch %d, mean validation Dice %.4f; model in %s", r.bestEpoch(), r.bestMeanDice(), o.out));
+      log.info(TrainAction.summary("Train Med-VLM", r, o.out));
       curves = FijiRuns.openIfShown(TrainAction.curves(o.out));
     });
   }

@@ -80,21 +80,13 @@ public class UNetBaselineCommand extends ContextCommand {
   public void run() {
     FijiRuns.run(this, log, "2D U-Net Baseline", () -> {
       if ("Train".equalsIgnoreCase(mode)) {
-        TrainingRun.Options o = new TrainingRun.Options();
-        o.model = "unet";
-        o.data = FijiRuns.path(dataset);
-        o.labelMap = FijiRuns.path(labelmap);
-        o.epochs = epochs;
-        o.size = size;
-        o.out = FijiRuns.path(output);
-        o.resume = resume;
-        o.device = device.toLowerCase(java.util.Locale.ROOT);
+        TrainingRun.Options o = TrainAction.options("unet", FijiRuns.path(dataset), FijiRuns.path(labelmap), epochs, size, FijiRuns.path(output), resume, device);
         Trainer.Result r = TrainAction.run(o, FijiHosts.of(log, status, this::isCanceled));
-        log.info(String.format(java.util.Locale.ROOT, "2D U-Net Baseline: best epoch %d, mean validation Dice %.4f; model in %s", r.bestEpoch(), r.bestMeanDice(), o.out));
+        log.info(TrainAction.summary("2D U-Net Baseline", r, o.out));
         curves = FijiRuns.openIfShown(TrainAction.curves(o.out));
       } else {
         var r = SegmentAction.run(new SegmentAction.Request(FijiRuns.path(input) != null ? null : image, FijiRuns.path(input), organ, null,
-            ModelLocator.resolve(FijiRuns.path(model), "unet"), device, FijiRuns.path(output), FijiRuns.spacing(spacing), true), log::info);
+            ModelLocator.resolve(FijiRuns.path(model), "unet"), device, FijiRuns.path(output), SegmentAction.parseSpacing(spacing), true), log::info);
         labels = r.labels();
         FijiRuns.writeCsv(csv, r);
         FijiRuns.present(r, volumes, overlay);

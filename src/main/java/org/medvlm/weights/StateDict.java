@@ -61,10 +61,6 @@ public final class StateDict implements Closeable {
     return t.toFloats(file.toString());
   }
 
-  /** Total elements of all tensors. */
-  public long elementCount() {
-    return tensors.values().stream().mapToLong(StoredTensor::size).sum();
-  }
 
   @Override
   public void close() throws IOException {

@@ -20,7 +20,8 @@ import org.medvlm.BadInputException;
  * Reads the zip checkpoints {@code torch.save} writes since PyTorch 1.6 ({@code NAME/data.pkl},
  * storages in {@code NAME/data/KEY}, optionally {@code NAME/byteorder}) through
  * {@link RestrictedUnpickler}. Storage entries must be stored uncompressed, as PyTorch writes
- * them, and large enough for every tensor that views them. There is no fallback to a less strict
+ * them, and large enough for every tensor that views them; they are read when a tensor is first
+ * converted and kept until the state dict is closed. There is no fallback to a less strict
  * load.
  */
 final class TorchZipReader {
@@ -74,36 +75,44 @@ final class TorchZipReader {
       throw new BadInputException(file, e.getMessage());
     }
     Map<?, ?> dict = stateDict(file, root);
-    Map<String, ByteBuffer> storages = new HashMap<>();
+    Map<String, ZipEntry> entries = new HashMap<>();
+    Map<String, ByteBuffer> storages = new HashMap<>(); // read on first use: checking a checkpoint reads no weights
     Map<String, StoredTensor> tensors = new LinkedHashMap<>();
     List<String> names = new ArrayList<>();
     for (var e : dict.entrySet()) names.add((String) e.getKey());
     for (String name : names) {
       if (!(dict.get(name) instanceof RestrictedUnpickler.TensorRef t)) throw new BadInputException(file, "entry " + name + " is not a tensor");
       RestrictedUnpickler.StorageRef s = t.storage();
-      ByteBuffer bytes = storages.get(s.key());
-      if (bytes == null) {
-        ZipEntry entry = zip.getEntry(prefix + "data/" + s.key());
-        if (entry == null) throw new BadInputException(file, "storage " + s.key() + " of tensor " + name + " is missing from the zip");
-        if (entry.getMethod() != ZipEntry.STORED) throw new BadInputException(file, "storage " + s.key() + " is compressed; PyTorch stores storages uncompressed");
-        long need;
-        try {
-          need = Math.multiplyExact(s.elements(), (long) s.dtype().size());
-        } catch (ArithmeticException overflow) {
-          need = Long.MAX_VALUE;
-        }
-        if (entry.getSize() != need) {
-          throw new BadInputException(file, "storage " + s.key() + " holds " + entry.getSize() + " bytes, its " + s.elements() + " " + s.dtype() + " elements need " + need);
-        }
-        bytes = ByteBuffer.wrap(readEntry(file, zip, entry, Integer.MAX_VALUE - 8));
-        storages.put(s.key(), bytes);
-      }
+      if (!entries.containsKey(s.key())) entries.put(s.key(), storageEntry(file, zip, prefix, name, s));
       checkExtent(file, name, t);
-      ByteBuffer storage = bytes;
-      tensors.put(name, new StoredTensor(name, t.shape(), s.dtype(), () -> storage, t.offset(), t.strides()));
+      ZipEntry entry = entries.get(s.key());
+      StoredTensor.Source source = () -> {
+        synchronized (storages) {
+          ByteBuffer b = storages.get(s.key());
+          if (b == null) storages.put(s.key(), b = ByteBuffer.wrap(readEntry(file, zip, entry, Integer.MAX_VALUE - 8)));
+          return b;
+        }
+      };
+      tensors.put(name, new StoredTensor(name, t.shape(), s.dtype(), source, t.offset(), t.strides()));
     }
-    zip.close(); // storages are in memory now
-    return new StateDict(file, "pytorch", tensors, Map.of(), () -> {});
+    return new StateDict(file, "pytorch", tensors, Map.of(), zip);
+  }
+
+  /** The zip entry of a storage, present, uncompressed and exactly as large as its elements need. */
+  private static ZipEntry storageEntry(Path file, ZipFile zip, String prefix, String tensor, RestrictedUnpickler.StorageRef s) throws BadInputException {
+    ZipEntry entry = zip.getEntry(prefix + "data/" + s.key());
+    if (entry == null) throw new BadInputException(file, "storage " + s.key() + " of tensor " + tensor + " is missing from the zip");
+    if (entry.getMethod() != ZipEntry.STORED) throw new BadInputException(file, "storage " + s.key() + " is compressed; PyTorch stores storages uncompressed");
+    long need;
+    try {
+      need = Math.multiplyExact(s.elements(), (long) s.dtype().size());
+    } catch (ArithmeticException overflow) {
+      need = Long.MAX_VALUE;
+    }
+    if (entry.getSize() != need) {
+      throw new BadInputException(file, "storage " + s.key() + " holds " + entry.getSize() + " bytes, its " + s.elements() + " " + s.dtype() + " elements need " + need);
+    }
+    return entry;
   }
 
   /** The state dict inside a checkpoint: the top-level dict, or its "state_dict" / "model" entry. */

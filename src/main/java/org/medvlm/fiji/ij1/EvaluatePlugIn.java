@@ -3,11 +3,7 @@ package org.medvlm.fiji.ij1;
 import ij.IJ;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
-import org.medvlm.data.LabelMap;
-import org.medvlm.data.Organ;
-import org.medvlm.io.AtomicFiles;
-import org.medvlm.metrics.EvaluationReport;
-import org.medvlm.metrics.Evaluator;
+import org.medvlm.fiji.EvaluateAction;
 
 /**
  * "Med-VLM Evaluate": Dice, IoU, HD95, ASSD and surface Dice of a folder (or file) of predictions
@@ -35,13 +31,7 @@ public class EvaluatePlugIn implements PlugIn {
       var truth = Ij1Runs.path(gd.getNextString());
       var map = Ij1Runs.path(gd.getNextString());
       var out = Ij1Runs.path(gd.getNextString());
-      if (pred == null || truth == null || out == null) throw new org.medvlm.BadInputException("Med-VLM Evaluate", "predictions, references and output are required");
-      AtomicFiles.checkWritable(out, true);
-      EvaluationReport report = EvaluationReport.run(pred, truth, null, map == null ? null : LabelMap.read(map), java.util.List.of(Organ.values()),
-          Evaluator.DEFAULT_NSD_TOLERANCE_MM);
-      AtomicFiles.writeText(out, true, report.toCsv());
-      IJ.log(report.toTable());
-      IJ.log("Med-VLM Evaluate: wrote " + out);
+      EvaluateAction.run(pred, truth, map, out, IJ::log);
     });
   }
 }

@@ -3,7 +3,6 @@ package org.medvlm.fiji.ij1;
 import ij.IJ;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
-import java.util.Locale;
 import org.medvlm.fiji.TrainAction;
 import org.medvlm.train.Trainer;
 import org.medvlm.train.TrainingRun;
@@ -38,21 +37,20 @@ public class TrainPlugIn implements PlugIn {
         IJ.log(name + ": cancelled");
         return;
       }
-      TrainingRun.Options o = new TrainingRun.Options();
-      o.data = Ij1Runs.path(gd.getNextString());
-      o.labelMap = Ij1Runs.path(gd.getNextString());
-      o.model = unet ? "unet" : TrainAction.modelName(gd.getNextChoice());
-      if (!unet) {
-        o.imageWeights = Ij1Runs.path(gd.getNextString());
-        o.textWeights = Ij1Runs.path(gd.getNextString());
-      }
-      o.epochs = (int) gd.getNextNumber();
-      o.size = (int) gd.getNextNumber();
-      o.out = Ij1Runs.path(gd.getNextString());
-      o.resume = gd.getNextBoolean();
-      o.device = gd.getNextChoice().toLowerCase(Locale.ROOT);
+      var data = Ij1Runs.path(gd.getNextString());
+      var labelMap = Ij1Runs.path(gd.getNextString());
+      String model = unet ? "unet" : TrainAction.modelName(gd.getNextChoice());
+      var imageWeights = unet ? null : Ij1Runs.path(gd.getNextString());
+      var textWeights = unet ? null : Ij1Runs.path(gd.getNextString());
+      int epochs = (int) gd.getNextNumber();
+      int size = (int) gd.getNextNumber();
+      var out = Ij1Runs.path(gd.getNextString());
+      boolean resume = gd.getNextBoolean();
+      TrainingRun.Options o = TrainAction.options(model, data, labelMap, epochs, size, out, resume, gd.getNextChoice());
+      o.imageWeights = imageWeights;
+      o.textWeights = textWeights;
       Trainer.Result r = TrainAction.run(o, org.medvlm.fiji.FijiHosts.imageJ1());
-      IJ.log(String.format(Locale.ROOT, "%s: best epoch %d, mean validation Dice %.4f; model in %s", name, r.bestEpoch(), r.bestMeanDice(), o.out));
+      IJ.log(TrainAction.summary(name, r, o.out));
       if (Ij1Runs.hasScreen() && o.out.resolve("curves.png").toFile().isFile()) IJ.open(o.out.resolve("curves.png").toString());
     });
   }

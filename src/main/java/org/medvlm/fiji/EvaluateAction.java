@@ -1,0 +1,33 @@
+package org.medvlm.fiji;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.medvlm.BadInputException;
+import org.medvlm.data.LabelMap;
+import org.medvlm.data.Organ;
+import org.medvlm.io.AtomicFiles;
+import org.medvlm.metrics.EvaluationReport;
+import org.medvlm.metrics.Evaluator;
+
+/**
+ * What "Med-VLM Evaluate" does, for the SciJava command and the ImageJ 1.x plugin: all 13 organs
+ * of predictions against references (files or folders matched by case id; an optional label map
+ * for the references), one CSV row per case and organ, the means to the log.
+ */
+public final class EvaluateAction {
+  private EvaluateAction() {}
+
+  public static void run(Path predictions, Path references, Path referenceLabelMap, Path output, Consumer<String> log) throws IOException {
+    if (predictions == null || references == null || output == null) {
+      throw new BadInputException("Med-VLM Evaluate", "predictions, references and output are required");
+    }
+    AtomicFiles.checkWritable(output, true);
+    EvaluationReport report = EvaluationReport.run(predictions, references, null, referenceLabelMap == null ? null : LabelMap.read(referenceLabelMap),
+        List.of(Organ.values()), Evaluator.DEFAULT_NSD_TOLERANCE_MM);
+    AtomicFiles.writeText(output, true, report.toCsv());
+    log.accept(report.toTable());
+    log.accept("Med-VLM Evaluate: wrote " + output);
+  }
+}
