@@ -53,7 +53,7 @@ final class SegmentCommand implements Callable<Integer> {
       description = "Write one 0/1 mask per organ (<out>_<organ>.nii.gz; Med-VLM decides each organ on its own) instead of one label map.")
   boolean binary;
 
-  @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu, a GPU index or auto (default: ${DEFAULT-VALUE}).")
   String device;
 
   @Option(names = "--batch", defaultValue = "8", paramLabel = "N", description = "Slices per forward pass (default: ${DEFAULT-VALUE}).")
@@ -85,9 +85,10 @@ final class SegmentCommand implements Callable<Integer> {
     }
     if (!Files.exists(input)) throw new BadInputException(input, "no such file or folder");
     PrintWriter err = spec.commandLine().getErr();
-    try (Segmenter seg = Segmenter.open(model, Devices.parse(device))) {
+    ai.djl.Device dev = Devices.parse(device);
+    try (Segmenter seg = Segmenter.open(model, dev)) {
       List<Organ> list = organs.trim().equalsIgnoreCase("all") ? seg.organs() : Organ.parseList(organs);
-      err.println("model " + seg.source() + " (" + seg.organs().size() + " organs)");
+      err.println("model " + seg.source() + " (" + seg.organs().size() + " organs); device: " + Devices.describe(List.of(dev)));
       if (prompt != null) seg.promptable(); // fail before reading any input
       if (!folder && binary) {
         for (Organ o : list) AtomicFiles.checkWritable(binaryTarget(out, o), overwrite);

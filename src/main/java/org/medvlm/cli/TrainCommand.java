@@ -104,8 +104,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--max-tokens", defaultValue = "64", paramLabel = "N", description = "Med-VLM: longest prompt in tokens; longer ones are truncated with a warning (default: ${DEFAULT-VALUE}).")
   int maxTokens;
 
-  @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu, a GPU index or auto (default: ${DEFAULT-VALUE}).")
   String device;
+
+  @Option(names = "--devices", paramLabel = "LIST",
+      description = "Data-parallel training on several GPUs of this machine, e.g. 0,1,2,3: --batch is the global batch, split evenly; same learning rate (docs/cluster.md).")
+  String devices;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -141,6 +145,7 @@ final class TrainCommand implements Callable<Integer> {
     o.promptFile = promptFile;
     o.maxTokens = maxTokens;
     o.device = device;
+    o.devices = devices;
     var err = spec.commandLine().getErr();
     Trainer.Result r = TrainingRun.run(o, new ConsoleProgress(err), err);
     Path folder = out != null ? out : Path.of("runs", model);

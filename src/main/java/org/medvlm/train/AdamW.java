@@ -85,16 +85,20 @@ public final class AdamW {
   public boolean step() {
     float gradScale = 1f;
     if (maxNorm > 0) {
-      double sq = 0;
-      for (Parameter p : params) {
-        NDArray w = p.getArray();
-        try (NDManager scope = w.getManager().newSubManager()) { // the gradient handle and its square live here
-          NDArray g = w.getGradient();
-          g.attach(scope);
-          sq += g.square().sum().getFloat();
+      double norm = 0;
+      if (!params.isEmpty()) {
+        // summed on the device, read back once: no host round trip per parameter
+        try (NDManager scope = params.get(0).getArray().getManager().newSubManager()) {
+          NDArray sq = null;
+          for (Parameter p : params) {
+            NDArray g = p.getArray().getGradient();
+            g.attach(scope); // the gradient handle and everything computed from it live here
+            NDArray s = g.square().sum();
+            sq = sq == null ? s : sq.addi(s);
+          }
+          norm = Math.sqrt(sq.getFloat());
         }
       }
-      double norm = Math.sqrt(sq);
       if (!Double.isFinite(norm)) {
         skip();
         return false;

@@ -1,6 +1,7 @@
 package org.medvlm.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -207,13 +208,13 @@ public final class MedVlmTask implements SegmentationTask {
   private record Pair(int slice, Organ organ, String prompt) {}
 
   @Override
-  public NDArray loss(NDManager step, ParameterStore ps, List<Augmenter.Sample> batch, boolean training) {
+  public NDArray loss(NDManager step, Replicas replicas, List<Augmenter.Sample> batch, boolean training) {
     // one phrasing per organ and batch (the text encoder then runs at most once per organ per
-    // step), drawn from the batch's first sample seed; negatives drawn per sample
+    // step and replica), drawn from the batch's first sample seed; negatives drawn per sample
     SplittableRandom phrasing = new SplittableRandom(batch.get(0).seed() * 0x9E3779B97F4A7C15L + 17);
     String[] phrase = new String[Organ.MAX_ID + 1];
     for (Organ o : organs) phrase[o.id()] = prompts.sample(o, phrasing.nextLong());
-    List<Pair> pairs = new ArrayList<>();
+    List<Pair> pairs = new ArrayList<>(); // in slice order, so each replica's pairs are contiguous
     for (int b = 0; b < batch.size(); b++) {
       Augmenter.Sample s = batch.get(b);
       boolean[] present = new boolean[Organ.MAX_ID + 1];
@@ -225,36 +226,23 @@ public final class MedVlmTask implements SegmentationTask {
     }
     if (pairs.isEmpty()) pairs.add(new Pair(0, organs.get(0), phrase[organs.get(0).id()]));
     int size = batch.get(0).size();
-    int c = model.config().channels();
-    float[] x = new float[batch.size() * c * size * size];
-    for (int b = 0; b < batch.size(); b++) System.arraycopy(batch.get(b).image(), 0, x, b * c * size * size, c * size * size);
-    NDArray images = step.create(x, new Shape(batch.size(), c, size, size));
-    return pairLoss(step, ps, images, pairs, p -> batch.get(p.slice()).labels(), training);
-  }
-
-  private interface Labels {
-    int[] of(Pair p);
-  }
-
-  private NDArray pairLoss(NDManager step, ParameterStore ps, NDArray images, List<Pair> pairs, Labels labels, boolean training) {
-    int size = (int) images.getShape().get(2);
     int s2 = size * size;
-    List<String> unique = new ArrayList<>();
-    long[] textIndex = new long[pairs.size()];
-    long[] imageIndex = new long[pairs.size()];
+    int c = model.config().channels();
+    NDList decoded = replicas.forward(step, batch.size(), (m, ps, from, to) -> {
+      List<Pair> shard = new ArrayList<>();
+      for (Pair p : pairs) if (p.slice() >= from && p.slice() < to) shard.add(new Pair(p.slice() - from, p.organ(), p.prompt()));
+      if (shard.isEmpty()) return null;
+      float[] x = new float[(to - from) * c * s2];
+      for (int b = from; b < to; b++) System.arraycopy(batch.get(b).image(), 0, x, (b - from) * c * s2, c * s2);
+      MaskDecoder.Output o = decodePairs(m, ps, m.create(x, new Shape(to - from, c, size, size)), shard, training);
+      return new NDList(o.masks(), o.presence());
+    });
     float[] target = new float[pairs.size() * s2];
     float[] presence = new float[pairs.size()];
     float[] weight = new float[pairs.size()];
     for (int i = 0; i < pairs.size(); i++) {
       Pair p = pairs.get(i);
-      int at = unique.indexOf(p.prompt());
-      if (at < 0) {
-        at = unique.size();
-        unique.add(p.prompt());
-      }
-      textIndex[i] = at;
-      imageIndex[i] = p.slice();
-      int[] l = labels.of(p);
+      int[] l = batch.get(p.slice()).labels();
       int id = p.organ().id();
       for (int k = 0; k < s2; k++) {
         if (l[k] == id) {
@@ -264,10 +252,27 @@ public final class MedVlmTask implements SegmentationTask {
       }
       weight[i] = organWeights == null ? 1 : organWeights[id];
     }
-    Text text = encodeText(step, ps, unique, training);
+    return lossOf(step, new MaskDecoder.Output(decoded.get(0), decoded.get(1)), target, presence, weight);
+  }
+
+  /** Masks and presence scores of (slice, prompt) pairs whose slices index {@code images}. */
+  private MaskDecoder.Output decodePairs(NDManager m, ParameterStore ps, NDArray images, List<Pair> pairs, boolean training) {
+    List<String> unique = new ArrayList<>();
+    long[] textIndex = new long[pairs.size()];
+    long[] imageIndex = new long[pairs.size()];
+    for (int i = 0; i < pairs.size(); i++) {
+      Pair p = pairs.get(i);
+      int at = unique.indexOf(p.prompt());
+      if (at < 0) {
+        at = unique.size();
+        unique.add(p.prompt());
+      }
+      textIndex[i] = at;
+      imageIndex[i] = p.slice();
+    }
+    Text text = encodeText(m, ps, unique, training);
     MedVlm.ImageFeatures features = model.encodeImages(ps, images, training);
-    MaskDecoder.Output out = model.decode(ps, features, step.create(imageIndex), text.output(), text.mask(), step.create(textIndex), training);
-    return lossOf(step, out, target, presence, weight);
+    return model.decode(ps, features, m.create(imageIndex), text.output(), text.mask(), m.create(textIndex), training);
   }
 
   /** The weighted mean over pairs of BCE + soft Dice on the masks plus BCE on the presence. */

@@ -48,8 +48,17 @@ public interface SegmentationTask {
    */
   void weightOrgans(float[] byId);
 
-  /** Forward pass and loss of a batch (images and BTCV labels, already augmented). */
-  NDArray loss(NDManager step, ParameterStore ps, List<Augmenter.Sample> batch, boolean training);
+  /**
+   * Forward pass and loss of a batch (images and BTCV labels, already augmented): each replica
+   * runs its shard of the batch ({@link Replicas#forward}), the loss over the whole batch is
+   * computed on {@code step}'s device.
+   */
+  NDArray loss(NDManager step, Replicas replicas, List<Augmenter.Sample> batch, boolean training);
+
+  /** {@link #loss(NDManager, Replicas, List, boolean)} on one device. */
+  default NDArray loss(NDManager step, ParameterStore ps, List<Augmenter.Sample> batch, boolean training) {
+    return loss(step, Replicas.single(ps, step.getDevice()), batch, training);
+  }
 
   /** BTCV label slices ({@code depth x size x size}) for a prepared volume. */
   int[] predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize);

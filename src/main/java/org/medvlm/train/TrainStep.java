@@ -31,16 +31,27 @@ public final class TrainStep {
   /** More non-finite steps in a row than this stop training. */
   static final int MAX_CONSECUTIVE_SKIPS = 20;
 
-  /** Returns the batch loss, or NaN for a step skipped because the loss was not finite. */
+  /** {@link #run(SegmentationTask, NDManager, Replicas, AdamW, List)} on one device. */
   public static double run(SegmentationTask task, NDManager root, ParameterStore ps, AdamW opt, List<Augmenter.Sample> batch) {
+    return run(task, root, Replicas.single(ps, root.getDevice()), opt, batch);
+  }
+
+  /**
+   * One data-parallel step: the batch split over the replicas, their gradients summed into the
+   * optimiser's parameters, the update copied back to every replica. Returns the batch loss, or
+   * NaN for a step skipped because the loss was not finite.
+   */
+  public static double run(SegmentationTask task, NDManager root, Replicas replicas, AdamW opt, List<Augmenter.Sample> batch) {
     double value;
     try (NDManager step = root.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray loss = task.loss(step, ps, batch, true);
+      NDArray loss = task.loss(step, replicas, batch, true);
       gc.backward(loss);
-      value = loss.getFloat();
+      value = loss.getFloat(); // the step's one read back to the host
     }
+    replicas.reduceGradients();
     if (Double.isFinite(value)) opt.step();
     else opt.skip();
+    replicas.broadcast();
     if (opt.consecutiveSkips() > MAX_CONSECUTIVE_SKIPS) {
       throw new IllegalStateException("training diverged: " + opt.consecutiveSkips() + " steps in a row with a non-finite loss or gradient after step "
           + opt.steps() + "; lower --lr or resume from the last good checkpoint");

@@ -50,17 +50,27 @@ public final class Trainer {
   private final SegmentationTask task;
   private final TrainConfig config;
   private final Path out;
-  private final Device device;
+  private final List<Device> devices;
   private final TrainingListener listener;
 
   /** What a run produced. */
   public record Result(List<EpochMetrics> history, int bestEpoch, double bestMeanDice, Path outputDir, long parameters) {}
 
   public Trainer(SegmentationTask task, TrainConfig config, Path out, Device device, TrainingListener listener) {
+    this(task, config, out, List.of(device), listener);
+  }
+
+  /**
+   * Data-parallel training over {@code devices} ({@link Replicas}): each step splits the batch
+   * of {@code config.batchSize()} slices over them; the first device holds the weights that are
+   * checkpointed and validates.
+   */
+  public Trainer(SegmentationTask task, TrainConfig config, Path out, List<Device> devices, TrainingListener listener) {
+    if (devices.isEmpty()) throw new IllegalArgumentException("no devices");
     this.task = task;
     this.config = config;
     this.out = out;
-    this.device = device;
+    this.devices = List.copyOf(devices);
     this.listener = listener;
   }
 
@@ -68,6 +78,9 @@ public final class Trainer {
   private record ValCase(String id, PreparedVolume prepared, Volume<IntType> reference) {}
 
   public Result run(Dataset dataset, Split split, boolean resume) throws IOException {
+    if (config.batchSize() < devices.size()) {
+      throw new BadInputException("--batch", config.batchSize() + " is smaller than the " + devices.size() + " devices it is split over");
+    }
     Files.createDirectories(out);
     CheckpointStore store = new CheckpointStore(out);
     store.removeStaleTemporaries();
@@ -94,7 +107,7 @@ public final class Trainer {
 
     Engine.getInstance().setRandomSeed((int) config.seed());
     org.medvlm.infer.Devices.noGradientsOnThisThread();
-    try (NDManager root = NDManager.newBaseManager(device)) {
+    try (NDManager root = NDManager.newBaseManager(devices.get(0))) {
       task.block().initialize(root, DataType.FLOAT32, task.inputShape(config.batchSize()));
       for (String loaded : task.loadPretrained()) listener.message(loaded);
       CheckpointStore.Loaded resumeFrom = null;
@@ -115,7 +128,8 @@ public final class Trainer {
         startEpoch = restoreState(resumeFrom.checkpoint(), root, opt, history) + 1;
         listener.message("resuming after epoch " + startEpoch + " from " + resumeFrom.file());
       }
-      ParameterStore ps = new ParameterStore(root, false);
+      Replicas replicas = Replicas.of(task.block(), root, devices); // closed with root
+      ParameterStore ps = replicas.store(0);
       Augmenter aug = new Augmenter(config.augment());
       for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
         long t0 = System.nanoTime();
@@ -135,7 +149,7 @@ public final class Trainer {
             long sampleSeed = (config.seed() * 31 + epoch) * 1_000_003L + k;
             batch.add(aug.apply(new Augmenter.Sample(v.input(at[1]), v.labelSlice(at[1]), v.size()), sampleSeed));
           }
-          double loss = TrainStep.run(task, root, ps, opt, batch);
+          double loss = TrainStep.run(task, root, replicas, opt, batch);
           if (!Double.isNaN(loss)) {
             lossSum += loss;
             lossCount++;

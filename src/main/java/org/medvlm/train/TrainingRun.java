@@ -60,6 +60,8 @@ public final class TrainingRun {
     public Path promptFile;
     public int maxTokens = 64;
     public String device = "auto";
+    /** Data-parallel training devices ({@code 0,1}); null: the one {@link #device}. */
+    public String devices;
   }
 
   private TrainingRun() {}
@@ -81,7 +83,10 @@ public final class TrainingRun {
     Path out = o.out != null ? o.out : Path.of("runs", o.model);
     if (o.split != null && o.valCases != null) throw new BadInputException("--split", "give --split or --val-cases, not both");
     List<Organ> organList = Organ.parseList(o.organs);
-    Device dev = Devices.parse(o.device);
+    if (o.devices != null && !o.devices.isBlank() && !"auto".equalsIgnoreCase(o.device.trim())) {
+      throw new BadInputException("--devices", "give --device or --devices, not both");
+    }
+    List<Device> devs = Devices.parseList(o.devices, o.device);
     Dataset dataset = Dataset.open(o.data, o.labelMap == null ? null : LabelMap.read(o.labelMap));
     String splitSpec = o.split;
     if (o.valCases != null) splitSpec = (dataset.cases().size() - o.valCases) + "/" + o.valCases;
@@ -111,10 +116,20 @@ public final class TrainingRun {
     if (!(o.absentShare >= 0 && o.absentShare <= 1)) throw new BadInputException("--absent-share", "must be between 0 and 1");
     TrainConfig cfg = new TrainConfig(epochCount, o.batch, o.lr, o.weightDecay, o.seed, organList, pre, aug, o.rareRepeats, o.rareWeight);
     SegmentationTask task = vlm ? medVlmTask(o, organList, err) : new UNetTask(net, organList, o.size);
-    err.printf(Locale.ROOT, "training %s on %d cases (validation %d) on %s; output %s%n", o.model, sp.train().size(), sp.validation().size(), dev, out);
-    Trainer.Result r = new Trainer(task, cfg, out, dev, listener).run(dataset, sp, o.resume);
+    if (o.batch < devs.size()) throw new BadInputException("--batch", o.batch + " is smaller than the " + devs.size() + " devices it is split over");
+    err.printf(Locale.ROOT, "training %s on %d cases (validation %d); output %s%n", o.model, sp.train().size(), sp.validation().size(), out);
+    err.println("device: " + Devices.describe(devs) + (devs.size() > 1
+        ? String.format(Locale.ROOT, "; data-parallel, each step's batch of %d split %s", o.batch, shards(o.batch, devs.size())) : ""));
+    Trainer.Result r = new Trainer(task, cfg, out, devs, listener).run(dataset, sp, o.resume);
     writeCard(o, out, r, cfg, sp, ParameterCount.of(task.block()));
     return r;
+  }
+
+  /** "4+4" for a batch of 8 on two devices. */
+  private static String shards(int batch, int devices) {
+    StringBuilder b = new StringBuilder();
+    for (int r = 0; r < devices; r++) b.append(r == 0 ? "" : "+").append(batch / devices + (r < batch % devices ? 1 : 0));
+    return b.toString();
   }
 
   private static MedVlmTask medVlmTask(Options o, List<Organ> organList, PrintWriter err) throws IOException {

@@ -79,19 +79,21 @@ public final class UNetTask implements SegmentationTask {
   }
 
   @Override
-  public NDArray loss(NDManager step, ParameterStore ps, List<Augmenter.Sample> batch, boolean training) {
+  public NDArray loss(NDManager step, Replicas replicas, List<Augmenter.Sample> batch, boolean training) {
     int s2 = size * size;
     int c = block.config().inChannels();
-    float[] x = new float[batch.size() * c * s2];
+    NDArray logits = replicas.forward(step, batch.size(), (m, ps, from, to) -> {
+      float[] x = new float[(to - from) * c * s2];
+      for (int b = from; b < to; b++) System.arraycopy(batch.get(b).image(), 0, x, (b - from) * c * s2, c * s2);
+      NDArray input = m.create(x, new Shape(to - from, c, size, size));
+      return block.forward(ps, new NDList(input), training);
+    }).head();
     int[] y = new int[batch.size() * s2];
     for (int b = 0; b < batch.size(); b++) {
-      System.arraycopy(batch.get(b).image(), 0, x, b * c * s2, c * s2);
       int[] l = batch.get(b).labels();
       for (int i = 0; i < s2; i++) y[b * s2 + i] = btcvToClass[l[i]];
     }
-    NDArray input = step.create(x, new Shape(batch.size(), c, size, size));
     NDArray target = step.create(y, new Shape(batch.size(), size, size));
-    NDArray logits = block.forward(ps, new NDList(input), training).head();
     return SegmentationLoss.of(logits, target, classWeights == null ? null : step.create(classWeights));
   }
 

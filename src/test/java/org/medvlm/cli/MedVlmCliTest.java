@@ -89,6 +89,43 @@ class MedVlmCliTest {
   }
 
   @Test
+  void dataParallelTrainingOnTwoReplicas() throws Exception {
+    // two replicas on the CPU run the multi-GPU code path; the global batch of 4 is split 2+2
+    Path two = shared.resolve("run-two");
+    CliTest.Result r = CliTest.run("train", "--model", "medvlm-tiny", "--data", data.toString(), "--val-cases", "1", "--out", two.toString(),
+        "--epochs", "1", "--size", "32", "--spacing", "6", "--organs", "spleen,liver", "--batch", "4", "--devices", "cpu,cpu");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("device: cpu(), cpu() (PyTorch"), r.err());
+    assertTrue(r.err().contains("data-parallel, each step's batch of 4 split 2+2"), r.err());
+    for (String key : new String[] {"trainLoss", "valLoss"}) {
+      double one = epochOne(run, key), dp = epochOne(two, key);
+      System.out.printf("%s: one device %.6f, two replicas %.6f%n", key, one, dp);
+      assertEquals(one, dp, 1e-3 * Math.abs(one), key + ": same global batch, same training up to floating point");
+    }
+
+    Path bad = shared.resolve("run-bad");
+    String[] common = {"train", "--model", "medvlm-tiny", "--data", data.toString(), "--val-cases", "1", "--out", bad.toString(), "--size", "32"};
+    CliTest.assertError(CliTest.run(concat(common, "--devices", "cpu,cpu", "--batch", "1")), 2, "--batch: 1 is smaller than the 2 devices");
+    CliTest.assertError(CliTest.run(concat(common, "--devices", "cpu,cpu", "--device", "cpu")), 2, "give --device or --devices, not both");
+    CliTest.assertError(CliTest.run(concat(common, "--devices", "x,0")), 2, "'x' is neither a GPU index nor cpu");
+    if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
+      CliTest.assertError(CliTest.run(concat(common, "--devices", "0,1")), 2, "GPU 0 requested but PyTorch sees no GPU (this is the CPU build");
+    }
+    assertFalse(Files.exists(bad.resolve("latest.ckpt")));
+  }
+
+  private static double epochOne(Path run, String key) throws Exception {
+    var card = JsonParser.parseString(Files.readString(run.resolve("model.json"))).getAsJsonObject();
+    return card.getAsJsonArray("history").get(0).getAsJsonObject().get(key).getAsDouble();
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void modelInfoCountsParameters() {
     CliTest.Result r = CliTest.run("model-info", "--model", "medvlm-small");
     assertEquals(0, r.code(), r.err());
