@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = {"Train a model on a BTCV- or MSD-layout dataset (split by case).",
         "The output folder holds latest/previous/best checkpoints, curves.csv and model.json.",
-        "Stop at any time; --resume continues from the latest checkpoint with the same result."})
+        "Stop at any time; --resume continues from the latest checkpoint with the same result.",
+        "SIGTERM or Ctrl-C finishes the current step and saves a checkpoint before exiting (Slurm: scripts/slurm/train.sbatch)."})
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "NAME",
       description = "Model to train: unet, medvlm-small, medvlm-large (medvlm-tiny: a test-size Med-VLM).")
@@ -27,7 +28,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--val-cases", paramLabel = "N", description = "Validation cases (default: 6 of 30, else 20%%).")
   Integer valCases;
 
-  @Option(names = "--split", paramLabel = "FILE|N/M", description = "A file of validation case ids, or train/validation counts such as 24/6.")
+  @Option(names = "--split", paramLabel = "FILE|N/M|fold:K/N",
+      description = "A file of validation case ids, train/validation counts such as 24/6, or cross-validation fold K (0-based) of N, e.g. fold:0/5.")
   String split;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/MODEL).")
@@ -147,7 +149,10 @@ final class TrainCommand implements Callable<Integer> {
     o.device = device;
     o.devices = devices;
     var err = spec.commandLine().getErr();
-    Trainer.Result r = TrainingRun.run(o, new ConsoleProgress(err), err);
+    Trainer.Result r;
+    try (GracefulStop stop = new GracefulStop(err)) {
+      r = TrainingRun.run(o, stop.wrap(new ConsoleProgress(err)), err);
+    }
     Path folder = out != null ? out : Path.of("runs", model);
     spec.commandLine().getOut().printf(Locale.ROOT, "best epoch %d: mean validation Dice %.4f (3D, original grids); %d trainable parameters; %s%n",
         r.bestEpoch(), r.bestMeanDice(), r.parameters(), folder.resolve("best.ckpt"));

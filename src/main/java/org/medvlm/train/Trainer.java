@@ -124,24 +124,33 @@ public final class Trainer {
       AdamW opt = new AdamW(params, config.learningRate(), config.weightDecay(), root).clipGradients(task.gradientClip());
       List<EpochMetrics> history = new ArrayList<>();
       int startEpoch = 0;
+      Partial partial = null;
       if (resumeFrom != null) {
         startEpoch = restoreState(resumeFrom.checkpoint(), root, opt, history) + 1;
-        listener.message("resuming after epoch " + startEpoch + " from " + resumeFrom.file());
+        partial = Partial.of(resumeFrom.checkpoint());
+        if (partial != null) {
+          startEpoch = partial.epoch();
+          listener.message("resuming epoch " + (startEpoch + 1) + " after step " + partial.steps() + " from " + resumeFrom.file());
+        } else {
+          listener.message("resuming after epoch " + startEpoch + " from " + resumeFrom.file());
+        }
       }
       Replicas replicas = Replicas.of(task.block(), root, devices); // closed with root
       ParameterStore ps = replicas.store(0);
       Augmenter aug = new Augmenter(config.augment());
       for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
         long t0 = System.nanoTime();
-        // the engine's random numbers (dropout) restart per epoch, so a resumed epoch replays exactly
-        Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + epoch));
         List<int[]> order = new ArrayList<>(slices);
         java.util.Collections.shuffle(order, new Random(config.seed() * 1_000_003L + epoch));
         int steps = (order.size() + config.batchSize() - 1) / config.batchSize();
-        double lossSum = 0;
-        int lossCount = 0;
-        long skippedBefore = opt.skippedSteps();
-        for (int s = 0; s < steps; s++) {
+        Partial done = partial != null && partial.epoch() == epoch ? partial : new Partial(epoch, 0, 0, 0, 0, 0);
+        double lossSum = done.lossSum();
+        int lossCount = done.lossCount();
+        long skippedBefore = opt.skippedSteps() - done.skipped();
+        int s = done.steps();
+        for (; s < steps && !listener.cancelled(); s++) {
+          // the engine's random numbers (dropout) restart per step, so a resumed run replays exactly
+          Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + epoch * 1_000_003L + s));
           List<Augmenter.Sample> batch = new ArrayList<>();
           for (int k = s * config.batchSize(); k < Math.min(order.size(), (s + 1) * config.batchSize()); k++) {
             int[] at = order.get(k);
@@ -155,24 +164,30 @@ public final class Trainer {
             lossCount++;
           }
           double elapsed = (System.nanoTime() - t0) / 1e9;
-          double sps = (s + 1) * (double) config.batchSize() / elapsed;
-          double eta = elapsed / (s + 1) * (steps - s - 1) + (config.epochs() - epoch - 1) * elapsed / (s + 1) * steps;
+          int here = s + 1 - done.steps();
+          double sps = here * (double) config.batchSize() / elapsed;
+          double eta = elapsed / here * (steps - s - 1) + (config.epochs() - epoch - 1) * elapsed / here * steps;
           listener.step(epoch + 1, config.epochs(), s + 1, steps, lossSum / Math.max(1, lossCount), sps, eta);
-          if (listener.cancelled()) break;
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        double seconds = done.seconds() + (System.nanoTime() - t0) / 1e9;
         long skipped = opt.skippedSteps() - skippedBefore;
+        if (s < steps) {
+          // stopped mid-epoch (cancel, or a scheduler's warning signal): save where we are
+          store.saveLatest(checkpoint(epoch - 1, opt, history, new Partial(epoch, s, lossSum, lossCount, skipped, seconds)));
+          listener.message("stopped at step " + s + " of " + steps + " in epoch " + (epoch + 1) + "; checkpoint saved, continue with --resume");
+          break;
+        }
         if (skipped > 0) listener.message("epoch " + (epoch + 1) + ": skipped " + skipped + " step(s) whose loss or gradients were not finite");
         EpochMetrics m = validate(epoch + 1, lossSum / Math.max(1, lossCount), seconds, order.size() / seconds, root, ps, val);
         history.add(m);
         boolean best = history.stream().allMatch(h -> h == m || h.meanValDice() < m.meanValDice());
-        Checkpoint c = checkpoint(epoch, opt, history);
+        Checkpoint c = checkpoint(epoch, opt, history, null);
         store.saveLatest(c);
         if (best) store.saveBest(c);
         LearningCurves.write(out, history);
         listener.epoch(m, best);
         if (listener.cancelled()) {
-          listener.message("cancelled after epoch " + (epoch + 1) + "; resume with --resume");
+          listener.message("stopped after epoch " + (epoch + 1) + "; continue with --resume");
           break;
         }
       }
@@ -277,7 +292,19 @@ public final class Trainer {
     return new EpochMetrics(epoch, trainLoss, lossCount == 0 ? Double.NaN : lossSum / lossCount, sliceDice, dice, mean, seconds, sps);
   }
 
-  private Checkpoint checkpoint(int epoch, AdamW opt, List<EpochMetrics> history) throws IOException {
+  /**
+   * Where an interrupted epoch stopped: steps done and the running sums its metrics need, so a
+   * resumed run continues with the next step and ends where an uninterrupted one would.
+   */
+  record Partial(int epoch, int steps, double lossSum, int lossCount, long skipped, double seconds) {
+    static Partial of(Checkpoint c) {
+      JsonObject p = c.meta().getAsJsonObject("partial_epoch");
+      return p == null ? null : GSON.fromJson(p, Partial.class);
+    }
+  }
+
+  /** A checkpoint after {@code epoch} (0-based; -1: none finished), plus an interrupted epoch's progress if any. */
+  private Checkpoint checkpoint(int epoch, AdamW opt, List<EpochMetrics> history, Partial partial) throws IOException {
     JsonObject meta = new JsonObject();
     meta.addProperty("model_type", task.modelType());
     meta.add("model", task.describe());
@@ -290,6 +317,7 @@ public final class Trainer {
     meta.addProperty("step", opt.steps());
     meta.addProperty("seed", config.seed());
     meta.add("history", GSON.toJsonTree(history));
+    if (partial != null) meta.add("partial_epoch", GSON.toJsonTree(partial));
     meta.addProperty("djl_version", Engine.getDjlVersion());
     meta.addProperty("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
     ByteArrayOutputStream w = new ByteArrayOutputStream();

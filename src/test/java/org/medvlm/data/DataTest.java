@@ -106,6 +106,28 @@ class DataTest {
   }
 
   @Test
+  void crossValidationFoldsPartitionTheCases() throws Exception {
+    List<Dataset.Case> cases = new java.util.ArrayList<>();
+    for (int i = 1; i <= 32; i++) cases.add(new Dataset.Case(String.format("%04d", i), Path.of("i" + i), Path.of("l" + i)));
+    java.util.Set<Dataset.Case> seen = new java.util.HashSet<>();
+    for (int k = 0; k < 5; k++) {
+      Split s = Split.of(cases, "fold:" + k + "/5", 7);
+      assertEquals(k < 2 ? 7 : 6, s.validation().size(), "32 cases in 5 folds: 7, 7, 6, 6, 6");
+      assertEquals(32, s.train().size() + s.validation().size());
+      for (Dataset.Case c : s.validation()) {
+        assertFalse(s.train().contains(c));
+        assertTrue(seen.add(c), c.id() + " validates in one fold only");
+      }
+      assertEquals(s, Split.of(cases, "fold: " + k + " / 5", 7), "deterministic");
+    }
+    assertEquals(32, seen.size(), "every case validates once");
+    var e = assertThrows(BadInputException.class, () -> Split.of(cases, "fold:5/5", 1));
+    assertTrue(e.getMessage().contains("numbered 0 to 4"), e.getMessage());
+    assertThrows(BadInputException.class, () -> Split.of(cases, "fold:0/1", 1));
+    assertThrows(BadInputException.class, () -> Split.of(cases, "fold:a/5", 1));
+  }
+
+  @Test
   void msdLayoutWithDatasetJsonAndLabelGridCheck() throws Exception {
     Path root = tmp.resolve("Task09_Spleen");
     Files.createDirectories(root.resolve("imagesTr"));

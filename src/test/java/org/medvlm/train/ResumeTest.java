@@ -61,6 +61,69 @@ class ResumeTest {
     assertArrayEquals(a, b, "same weights");
   }
 
+  /** Stops (as on a signal) after {@code after} steps. */
+  private static TrainingListener stopAfter(int after) {
+    return new TrainingListener() {
+      int steps;
+
+      @Override
+      public void step(int epoch, int epochs, int step, int total, double loss, double sps, double eta) {
+        steps++;
+      }
+
+      @Override
+      public void epoch(EpochMetrics metrics, boolean best) {}
+
+      @Override
+      public void message(String text) {}
+
+      @Override
+      public boolean cancelled() {
+        return steps >= after;
+      }
+    };
+  }
+
+  @Test
+  void stoppedMidEpochResumesWithTheNextStep() throws Exception {
+    Dataset d = Dataset.open(data, null);
+    Split s = Split.of(d.cases(), "2/1", 1);
+    Trainer.Result whole = train(tmp.resolve("whole"), 3, false);
+    int perEpoch = (int) Math.ceil(whole.history().get(0).samplesPerSecond() * whole.history().get(0).seconds() / 4.0 - 1e-6);
+    assertTrue(perEpoch >= 3, "several steps per epoch: " + perEpoch);
+    int stopAt = perEpoch + 2; // two steps into the second epoch
+    Trainer.Result stopped = new Trainer(task(), config(3), tmp.resolve("parts"), Device.cpu(), stopAfter(stopAt)).run(d, s, false);
+    assertEquals(1, stopped.history().size(), "one finished epoch");
+    Checkpoint c = Checkpoint.read(tmp.resolve("parts/latest.ckpt"));
+    var partial = c.meta().getAsJsonObject("partial_epoch");
+    assertEquals(1, partial.get("epoch").getAsInt());
+    assertEquals(2, partial.get("steps").getAsInt());
+    Trainer.Result resumed = train(tmp.resolve("parts"), 3, true);
+    for (int e = 0; e < 3; e++) {
+      assertEquals(whole.history().get(e).trainLoss(), resumed.history().get(e).trainLoss(), 1e-5, "epoch " + (e + 1));
+      assertEquals(whole.history().get(e).meanValDice(), resumed.history().get(e).meanValDice(), 1e-5);
+    }
+    assertArrayEquals(Checkpoint.read(tmp.resolve("whole/latest.ckpt")).weights(), Checkpoint.read(tmp.resolve("parts/latest.ckpt")).weights(),
+        "same weights as the uninterrupted run");
+  }
+
+  /** SIGTERM (a scheduler's warning, scancel) to a real process: it saves where it stood and exits; --resume finishes the run. */
+  @Test
+  void terminatedProcessSavesItsPlaceAndResumes() throws Exception {
+    Path out = tmp.resolve("terminated");
+    Process p = launch(out, 40, false);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(out.resolve(CheckpointStore.LATEST)) && System.nanoTime() < deadline && p.isAlive()) Thread.sleep(50);
+    Thread.sleep(300);
+    p.destroy(); // SIGTERM
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits after saving");
+    assertEquals(143, p.exitValue(), "exit status of a SIGTERM");
+    var meta = Checkpoint.read(out.resolve(CheckpointStore.LATEST)).meta();
+    assertTrue(meta.has("partial_epoch") || meta.get("epoch").getAsInt() >= 0, meta.toString());
+    Process finish = launch(out, 3, true);
+    assertEquals(0, finish.waitFor(), "resumes and finishes");
+  }
+
   @Test
   void startingAgainInAUsedFolderNeedsResume() throws Exception {
     train(tmp.resolve("run"), 1, false);
