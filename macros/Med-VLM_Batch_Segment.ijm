@@ -6,6 +6,8 @@
 // the folders. Batch, in Fiji or ImageJ 1.x:
 //   ImageJ -batch Med-VLM_Batch_Segment.ijm "input=[/data/ct] output=[/data/seg] model=[/models/medvlm-small] organ=[All organs] device=Auto"
 // model may be empty: the installed default model is used (see docs/fiji.md).
+// shard=I/N (optional, for job arrays): only the cases at positions I, I+N, ... of the sorted list,
+// volumes in volumes.shard-I-of-N.csv; join the tables with `medvlm merge-volumes OUTPUT` (docs/cluster.md).
 
 args = getArgument();
 input = call("ij.Macro.getValue", args, "input", "");
@@ -13,6 +15,18 @@ output = call("ij.Macro.getValue", args, "output", "");
 model = call("ij.Macro.getValue", args, "model", "");
 organ = call("ij.Macro.getValue", args, "organ", "All organs");
 device = call("ij.Macro.getValue", args, "device", "Auto");
+shard = call("ij.Macro.getValue", args, "shard", "");
+shardIndex = 0;
+shardCount = 1;
+if (shard != "") {
+  parts = split(shard, "/");
+  if (parts.length == 2) {
+    shardIndex = parseInt(parts[0]);
+    shardCount = parseInt(parts[1]);
+  }
+  if (parts.length != 2 || isNaN(shardIndex) || isNaN(shardCount) || shardCount < 1 || shardIndex < 0 || shardIndex >= shardCount)
+    exit("Med-VLM Batch Segment: shard must be I/N with 0 <= I < N, e.g. shard=0/4, not " + shard);
+}
 if (input == "") input = getDirectory("Folder of CT volumes (NIfTI files or DICOM folders)");
 if (output == "") output = getDirectory("Folder for the label files and volumes.csv");
 if (model == "" && args == "") {
@@ -29,7 +43,8 @@ File.makeDirectory(output);
 if (!File.isDirectory(output)) exit("Med-VLM Batch Segment: cannot create the output folder " + output);
 setBatchMode(true);
 
-list = getFileList(input);
+list = Array.sort(getFileList(input));
+position = -1;
 cases = 0;
 done = 0;
 failed = 0;
@@ -43,6 +58,8 @@ for (i = 0; i < list.length; i++) {
   else if (endsWith(name, ".nii")) id = substring(name, 0, lengthOf(name) - 4);
   else if (endsWith(name, "/")) { id = substring(name, 0, lengthOf(name) - 1); path = input + File.separator + id; }
   if (id == "") continue;
+  position++;
+  if (position % shardCount != shardIndex) continue;
   cases++;
   target = output + File.separator + id + "_seg.nii.gz";
   caseCsv = output + File.separator + id + "_volumes.csv";
@@ -66,9 +83,11 @@ for (i = 0; i < list.length; i++) {
   }
   done++;
 }
-File.saveString(csv, output + File.separator + "volumes.csv");
+table = "volumes.csv";
+if (shard != "") table = "volumes.shard-" + shardIndex + "-of-" + shardCount + ".csv";
+File.saveString(csv, output + File.separator + table);
 print("Med-VLM Batch Segment: " + done + " of " + cases + " cases segmented into " + output + " (" + failed + " failed) in "
-    + d2s((getTime() - start) / 1000, 0) + " s; volumes in " + output + File.separator + "volumes.csv");
+    + d2s((getTime() - start) / 1000, 0) + " s; volumes in " + output + File.separator + table);
 setBatchMode(false);
 
 function stripSlash(p) {

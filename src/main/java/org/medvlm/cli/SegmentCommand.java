@@ -17,7 +17,9 @@ import org.medvlm.data.CaseId;
 import org.medvlm.data.Organ;
 import org.medvlm.infer.CtCheck;
 import org.medvlm.infer.Devices;
+import org.medvlm.infer.CaseFolder;
 import org.medvlm.infer.Segmenter;
+import org.medvlm.infer.Shards;
 import org.medvlm.io.AtomicFiles;
 import org.medvlm.io.DicomSeriesReader;
 import org.medvlm.io.NiftiDatatype;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "segment", mixinStandardHelpOptions = true,
     description = {"Segment CT volumes with a trained model; labels (BTCV ids) on exactly the input's grid.",
         "--input: a NIfTI file, a DICOM series folder, or a folder of NIfTI files and DICOM series folders.",
-        "For a folder, --out is a folder: <case>_seg.nii.gz per case and volumes.csv; finished cases are skipped."})
+        "For a folder, --out is a folder: <case>_seg.nii.gz per case and volumes.csv; finished cases are skipped.",
+        "--shard I/N splits a folder over the N tasks of a job array (scripts/slurm/, docs/cluster.md)."})
 final class SegmentCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "CKPT", description = "Checkpoint file, or a training folder (its best checkpoint).")
   Path model;
@@ -68,6 +71,11 @@ final class SegmentCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace existing outputs.")
   boolean overwrite;
 
+  @Option(names = "--shard", paramLabel = "I/N",
+      description = "Folder input: only the cases at positions I, I+N, ... of the sorted list (task I of N, 0-based, e.g. $SLURM_ARRAY_TASK_ID/N); "
+          + "volumes go to volumes.shard-I-of-N.csv, joined by merge-volumes.")
+  String shard;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -79,6 +87,8 @@ final class SegmentCommand implements Callable<Integer> {
     if (prompt != null && prompt.isBlank()) throw new BadInputException("--prompt", "the prompt is empty");
     if (prompt != null && volumes != null) throw new BadInputException("--volumes", "organ volumes are reported for --organs, not for a free-text --prompt");
     boolean folder = Files.isDirectory(input) && !DicomSeriesReader.isDicomFolder(input);
+    Shards.Shard part = shard == null ? null : Shards.parse(shard);
+    if (part != null && !folder) throw new BadInputException("--shard", "splits a folder of cases; " + input + " is a single case");
     if (!folder) {
       AtomicFiles.checkWritable(out, overwrite);
       if (volumes != null) AtomicFiles.checkWritable(volumes, overwrite);
@@ -99,7 +109,7 @@ final class SegmentCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(binary ? "wrote one mask per organ beside " + out + " (" + binaryTarget(out, list.get(0)).getFileName() + ", ...)" : "wrote " + out);
         return Main.OK;
       }
-      return segmentFolder(seg, list, err);
+      return segmentFolder(seg, list, part, err);
     }
   }
 
@@ -147,16 +157,17 @@ final class SegmentCommand implements Callable<Integer> {
     return target.resolveSibling(stem + "_" + organ.key() + (ext.isEmpty() ? ".nii.gz" : ext));
   }
 
-  private int segmentFolder(Segmenter seg, List<Organ> list, PrintWriter err) throws IOException {
+  private int segmentFolder(Segmenter seg, List<Organ> list, Shards.Shard part, PrintWriter err) throws IOException {
     Files.createDirectories(out);
-    Map<String, Path> cases = new LinkedHashMap<>();
-    try (Stream<Path> s = Files.list(input)) {
-      for (Path p : s.sorted().toList()) {
-        if (Files.isRegularFile(p) && CaseId.isNifti(p)) cases.put(CaseId.of(p), p);
-        else if (Files.isDirectory(p) && DicomSeriesReader.isDicomFolder(p)) cases.put(safeName(p.getFileName().toString()), p);
+    Map<String, Path> cases = CaseFolder.list(input);
+    if (part != null) {
+      int position = 0;
+      for (var it = cases.entrySet().iterator(); it.hasNext(); position++) {
+        it.next();
+        if (!part.takes(position)) it.remove();
       }
+      err.printf(Locale.ROOT, "shard %d of %d: %d case(s)%n", part.index(), part.count(), cases.size());
     }
-    if (cases.isEmpty()) throw new BadInputException(input, "folder holds no NIfTI files and no DICOM series folders");
     Map<String, Map<Organ, Double>> all = new LinkedHashMap<>();
     List<String> failed = new ArrayList<>();
     int n = 0;
@@ -169,6 +180,9 @@ final class SegmentCommand implements Callable<Integer> {
           all.put(e.getKey(), finishedVolumes(target, list));
           continue;
         }
+        // a killed earlier run of this case (a cancelled or requeued array task) may have left temporaries
+        AtomicFiles.removeStaleTemporaries(target);
+        if (binary) for (Organ o : list) AtomicFiles.removeStaleTemporaries(binaryTarget(target, o));
         long t0 = System.nanoTime();
         all.put(e.getKey(), segmentOne(seg, e.getValue(), target, list).volumesMl());
         err.printf(Locale.ROOT, "[%d/%d] %s: %.1f s%n", n, cases.size(), e.getKey(), (System.nanoTime() - t0) / 1e9);
@@ -177,19 +191,13 @@ final class SegmentCommand implements Callable<Integer> {
         err.println("medvlm: error: " + Main.oneLine(ex.getMessage()));
       }
     }
-    if (prompt == null) writeVolumes(out.resolve("volumes.csv"), all, list);
+    if (prompt == null) writeVolumes(out.resolve(part == null ? "volumes.csv" : part.csvName()), all, list);
     spec.commandLine().getOut().printf(Locale.ROOT, "segmented %d of %d cases into %s%n", all.size(), cases.size(), out);
     if (!failed.isEmpty()) {
       spec.commandLine().getErr().println("medvlm: error: " + input + ": " + failed.size() + " case(s) failed: " + String.join(", ", failed));
       return Main.BAD_INPUT;
     }
     return Main.OK;
-  }
-
-  /** A file name part from a folder name: letters, digits, '.', '_' and '-' only. */
-  static String safeName(String s) {
-    String t = s.replaceAll("[^A-Za-z0-9._-]", "_");
-    return t.isEmpty() || t.startsWith(".") ? "case_" + t : t;
   }
 
   private void writeVolumes(Path file, Map<String, Map<Organ, Double>> byCase, List<Organ> list) throws IOException {

@@ -8,7 +8,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import net.imglib2.type.numeric.integer.IntType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.jfree.chart.ChartFactory;
@@ -16,7 +15,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.medvlm.data.Organ;
-import org.medvlm.io.AtomicFiles;
+import org.medvlm.io.PngFile;
 import org.medvlm.volume.Reorientation;
 import org.medvlm.volume.Volume;
 
@@ -32,7 +31,7 @@ final class Figures {
         false, false, false);
     chart.getCategoryPlot().getRangeAxis().setRange(0, 1);
     BufferedImage img = chart.createBufferedImage(900, 520);
-    AtomicFiles.write(file, true, out -> ImageIO.write(img, "png", out));
+    PngFile.write(img, file);
   }
 
   /**
@@ -80,7 +79,7 @@ final class Figures {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     g.drawString(title + ", " + organ.displayName() + ", slice " + best + ": reference green, prediction red", 6, 19);
     g.dispose();
-    AtomicFiles.write(file, true, o -> ImageIO.write(out, "png", o));
+    PngFile.write(out, file);
     return true;
   }
 

@@ -105,6 +105,22 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Removes the temporary files a killed writer of {@code target} left beside it. Call only when
+   * no other process can be writing {@code target} (a batch task owns its cases).
+   */
+  public static void removeStaleTemporaries(Path target) throws IOException {
+    Path abs = target.toAbsolutePath();
+    if (abs.getParent() == null || !Files.isDirectory(abs.getParent())) return;
+    String prefix = "." + abs.getFileName() + ".";
+    try (java.util.stream.Stream<Path> s = Files.list(abs.getParent())) {
+      for (Path p : s.toList()) {
+        String n = p.getFileName().toString();
+        if (n.startsWith(prefix) && n.endsWith(".tmp")) Files.deleteIfExists(p);
+      }
+    }
+  }
+
   /** Refuses an existing target unless overwriting, and a missing or read-only folder. */
   public static void checkWritable(Path target, boolean overwrite) throws BadInputException {
     Path abs = target.toAbsolutePath();

@@ -9,6 +9,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.medvlm.io.AtomicFiles;
+import org.medvlm.io.PngFile;
 
 /**
  * Writes {@code curves.csv} (losses and validation Dice per epoch) and {@code curves.png} (the
@@ -58,6 +59,6 @@ final class LearningCurves {
     a.draw(g, new java.awt.geom.Rectangle2D.Double(0, 0, 600, 450));
     b.draw(g, new java.awt.geom.Rectangle2D.Double(600, 0, 600, 450));
     g.dispose();
-    AtomicFiles.write(file, true, o -> javax.imageio.ImageIO.write(img, "png", o));
+    PngFile.write(img, file);
   }
 }

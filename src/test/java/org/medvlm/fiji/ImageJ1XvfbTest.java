@@ -74,6 +74,7 @@ class ImageJ1XvfbTest {
     o.device = "cpu";
     TrainingRun.run(o, TrainingListener.SILENT, new PrintWriter(new StringWriter()));
     Path seg = tmp.resolve("seg");
+    Path sharded = tmp.resolve("sharded");
     Files.createDirectories(ARTIFACTS);
     Path png = ARTIFACTS.resolve("imagej1-overlay.png").toAbsolutePath();
     Path log = ARTIFACTS.resolve("imagej1-log.txt").toAbsolutePath();
@@ -86,6 +87,8 @@ class ImageJ1XvfbTest {
         "for (i = 0; i < labels.length; i++) print(\"menu \" + labels[i] + \" -> \" + List.get(labels[i]));",
         "runMacro(\"" + Path.of("macros/Med-VLM_Batch_Segment.ijm").toAbsolutePath() + "\", \"input=[" + cases + "] output=[" + seg + "] model=[" + o.out
             + "] organ=[All organs] device=CPU\");",
+        "for (t = 0; t < 2; t++) runMacro(\"" + Path.of("macros/Med-VLM_Batch_Segment.ijm").toAbsolutePath() + "\", \"input=[" + cases + "] output=[" + sharded
+            + "] model=[" + o.out + "] organ=[All organs] device=CPU shard=\" + t + \"/2\");",
         "run(\"Med-VLM Segment\", \"input=[" + ct + "] organ=[All organs] model=[" + o.out + "] device=CPU volumes overlay\");",
         "selectImage(\"" + cts.get(0).getFileName().toString().replace(".nii.gz", "") + "-labels\");",
         "best = 1; most = -1;",
@@ -134,6 +137,11 @@ class ImageJ1XvfbTest {
     assertEquals("image,organ_id,organ,volume_ml", rows.get(0));
     assertEquals(5, rows.size(), "two organs for each of two cases: " + rows);
     assertTrue(text.contains("Med-VLM Batch Segment: 2 of 2 cases segmented"), text);
+    // the same as two array tasks: one case each, their tables merged into the same rows
+    assertTrue(text.contains("Med-VLM Batch Segment: 1 of 1 cases segmented into " + sharded + " (0 failed)"), text);
+    org.medvlm.infer.Shards.Merged merged = org.medvlm.infer.Shards.merge(sharded, sharded.resolve("volumes.csv"), cases);
+    assertEquals(2, merged.cases());
+    assertEquals(rows, Files.readAllLines(sharded.resolve("volumes.csv")), "sharded and whole runs give the same table");
     // the overlay screenshot shows organ colours over the grey CT
     BufferedImage shot = ImageIO.read(png.toFile());
     long coloured = 0;
