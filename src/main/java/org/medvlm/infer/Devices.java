@@ -69,7 +69,8 @@ public final class Devices {
   /** Why PyTorch may see no GPU: the build or the machine. */
   private static String whyNoGpu() {
     return cudaBuild()
-        ? "this is the CUDA build: check the NVIDIA driver (nvidia-smi, driver >= 525.60.13) and CUDA_VISIBLE_DEVICES"
+        ? "this is the CUDA build: check the NVIDIA driver (nvidia-smi, >= 525.60.13), a CUDA 12 runtime libcudart.so.12 on LD_LIBRARY_PATH"
+            + " (e.g. module load cuda/12.4), through which GPUs are detected, and CUDA_VISIBLE_DEVICES"
         : "this is the CPU build: build the GPU distribution with mvn -Pcuda package";
   }
 
