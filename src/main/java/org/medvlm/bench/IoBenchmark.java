@@ -100,9 +100,18 @@ public final class IoBenchmark {
     return procStatus("VmRSS:");
   }
 
+  /** Peak resident set size of another process (Linux VmHWM), or -1 where unknown or ended. */
+  static long peakRss(long pid) {
+    return procStatus(Path.of("/proc", Long.toString(pid), "status"), "VmHWM:");
+  }
+
   private static long procStatus(String key) {
+    return procStatus(Path.of("/proc/self/status"), key);
+  }
+
+  private static long procStatus(Path status, String key) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(status)) {
         if (line.startsWith(key)) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
       }
     } catch (IOException | NumberFormatException e) {

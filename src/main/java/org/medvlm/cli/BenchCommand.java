@@ -29,7 +29,9 @@ import picocli.CommandLine.Parameters;
         "models: forward speed of each encoder (ViT-Ti, MiniLM; with --large ViT-B, BioBERT) and the U-Net at --infer-size, batch --batch,",
         "    as achieved GFLOP/s (from the layer shapes) over the engine's matmul GFLOP/s measured in the same run.",
         "train: training steps per model (U-Net, Med-VLM Small; with --large Large) in slices/s, with the same ratio.",
-        "memory: resident memory over --steps U-Net training steps after a warm-up (drift should stay within 5%).",
+        "memory: peak RSS of segment, all 13 organs of a 512 x 512 x --rss-slices int16 CT (default 200), in a fresh JVM per model",
+        "    (Med-VLM Small; with --large also Large; random weights), then resident memory over --steps U-Net training steps",
+        "    after a warm-up (drift should stay within 5%).",
         "Warm-up runs are excluded; figures are medians of --repeats runs."})
 final class BenchCommand implements Callable<Integer> {
   enum Target { io, infer, volume, models, train, memory, all }
@@ -57,6 +59,13 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--train-width", defaultValue = "8", paramLabel = "C", description = "memory: U-Net width (default: ${DEFAULT-VALUE}).")
   int trainWidth;
+
+  @Option(names = "--rss-slices", defaultValue = "200", paramLabel = "N", description = "memory: slices of the 512 x 512 CT segmented for peak RSS (default: ${DEFAULT-VALUE}; 0 skips).")
+  int rssSlices;
+
+  @Option(names = "--rss-java-opts", defaultValue = "", paramLabel = "OPTS",
+      description = "memory: JVM options of the segment runs, e.g. -Xmx2g (default: none, as bin/medvlm without MEDVLM_JAVA_OPTS).")
+  String rssJavaOpts;
 
   @Option(names = "--memory-model", defaultValue = "unet", paramLabel = "NAME",
       description = "memory: unet or a Med-VLM variant (random encoders, prompt vocabulary; default: ${DEFAULT-VALUE}).")
@@ -169,6 +178,18 @@ final class BenchCommand implements Callable<Integer> {
       }
       if (target == Target.memory || target == Target.all) {
         if (steps < 100) throw new BadInputException("--steps", "must be at least 100");
+        if (rssSlices > 0) {
+          List<String> variants = large ? List.of("medvlm-small", "medvlm-large") : List.of("medvlm-small");
+          List<String> opts = rssJavaOpts.isBlank() ? List.of() : List.of(rssJavaOpts.trim().split("\\s+"));
+          var rss = org.medvlm.bench.InferenceMemoryBenchmark.run(variants, rssSlices, dir.resolve("rss"), opts, err::println);
+          results.put("inference_memory", rss);
+          out.printf(Locale.ROOT, "memory: segment, all 13 organs of a %d x %d x %d int16 CT, fresh JVM%s, random weights%n",
+              rss.get(0).dims()[0], rss.get(0).dims()[1], rss.get(0).dims()[2], opts.isEmpty() ? "" : " (" + String.join(" ", opts) + ")");
+          for (var e : rss) {
+            String targetText = e.model().equals("medvlm-large") ? "(target < 6 GB)" : "(target < 4 GB)";
+            out.printf(Locale.ROOT, "  %-34s %8.2f GB peak RSS %s, %.1f s end to end%n", e.model(), e.peakRssBytes() / 1e9, targetText, e.seconds());
+          }
+        }
         TrainingMemoryBenchmark.Result m;
         String what;
         if (memoryModel.equals("unet")) {

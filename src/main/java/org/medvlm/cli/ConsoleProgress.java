@@ -28,8 +28,8 @@ final class ConsoleProgress implements TrainingListener {
 
   @Override
   public void epoch(EpochMetrics m, boolean best) {
-    err.printf(Locale.ROOT, "%nepoch %d: train loss %.4f, val loss %.4f, val Dice %.3f (3D, mean of %d organs), slice Dice %.3f, %.0f s%s%n",
-        m.epoch(), m.trainLoss(), m.valLoss(), m.meanValDice(), m.valDice().size(), m.valSliceDice(), m.seconds(), best ? "  (best so far)" : "");
+    err.printf(Locale.ROOT, "%nepoch %d: train loss %.4f, val loss %.4f, val Dice %.3f (3D, mean of %d organs), slice Dice %.3f, train Dice %.3f, %.0f s%s%n",
+        m.epoch(), m.trainLoss(), m.valLoss(), m.meanValDice(), m.valDice().size(), m.valSliceDice(), m.meanTrainDice(), m.seconds(), best ? "  (best so far)" : "");
   }
 
   @Override

@@ -77,8 +77,8 @@ public final class TrainAction {
 
       @Override
       public void epoch(EpochMetrics m, boolean best) {
-        host.log(String.format(Locale.ROOT, "Med-VLM training: epoch %d: train loss %.4f, validation Dice %.3f (3D, mean of %d organs), %.0f s%s",
-            m.epoch(), m.trainLoss(), m.meanValDice(), m.valDice().size(), m.seconds(), best ? " (best so far)" : ""));
+        host.log(String.format(Locale.ROOT, "Med-VLM training: epoch %d: train loss %.4f, validation Dice %.3f (3D, mean of %d organs), train Dice %.3f, %.0f s%s",
+            m.epoch(), m.trainLoss(), m.meanValDice(), m.valDice().size(), m.meanTrainDice(), m.seconds(), best ? " (best so far)" : ""));
       }
 
       @Override

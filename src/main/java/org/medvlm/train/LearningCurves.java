@@ -12,20 +12,20 @@ import org.medvlm.io.AtomicFiles;
 import org.medvlm.io.PngFile;
 
 /**
- * Writes {@code curves.csv} (losses and validation Dice per epoch) and {@code curves.png} (the
+ * Writes {@code curves.csv} (losses, validation and training Dice per epoch) and {@code curves.png} (the
  * same as two plots), both rewritten atomically after each epoch.
  */
 final class LearningCurves {
   private LearningCurves() {}
 
   static void write(Path dir, List<EpochMetrics> history) throws IOException {
-    StringBuilder sb = new StringBuilder("epoch,train_loss,val_loss,val_slice_dice,val_mean_dice,seconds,samples_per_second");
+    StringBuilder sb = new StringBuilder("epoch,train_loss,val_loss,val_slice_dice,val_mean_dice,train_mean_dice,seconds,samples_per_second");
     List<String> organs = history.isEmpty() ? List.of() : List.copyOf(history.get(history.size() - 1).valDice().keySet());
     for (String o : organs) sb.append(",val_dice_").append(o);
     sb.append('\n');
     for (EpochMetrics m : history) {
-      sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.2f,%.2f", m.epoch(), m.trainLoss(), m.valLoss(), m.valSliceDice(), m.meanValDice(),
-          m.seconds(), m.samplesPerSecond()));
+      sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%.2f", m.epoch(), m.trainLoss(), m.valLoss(), m.valSliceDice(), m.meanValDice(),
+          m.meanTrainDice(), m.seconds(), m.samplesPerSecond()));
       for (String o : organs) {
         Double d = m.valDice().get(o);
         sb.append(',').append(d == null ? "" : String.format(Locale.ROOT, "%.6f", d));
@@ -40,10 +40,12 @@ final class LearningCurves {
     System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));
     XYSeries train = new XYSeries("train loss"), val = new XYSeries("validation loss");
     XYSeries dice = new XYSeries("validation Dice (3D, mean)"), slice = new XYSeries("validation Dice (slices)");
+    XYSeries trainDice = new XYSeries("train Dice (3D, mean)");
     for (EpochMetrics m : history) {
       train.add(m.epoch(), m.trainLoss());
       if (Double.isFinite(m.valLoss())) val.add(m.epoch(), m.valLoss());
       dice.add(m.epoch(), m.meanValDice());
+      trainDice.add(m.epoch(), m.meanTrainDice());
       if (Double.isFinite(m.valSliceDice())) slice.add(m.epoch(), m.valSliceDice());
     }
     XYSeriesCollection losses = new XYSeriesCollection();
@@ -52,8 +54,9 @@ final class LearningCurves {
     XYSeriesCollection dices = new XYSeriesCollection();
     dices.addSeries(dice);
     dices.addSeries(slice);
+    dices.addSeries(trainDice);
     JFreeChart a = ChartFactory.createXYLineChart("Loss", "epoch", "loss", losses);
-    JFreeChart b = ChartFactory.createXYLineChart("Validation Dice", "epoch", "Dice", dices);
+    JFreeChart b = ChartFactory.createXYLineChart("Dice", "epoch", "Dice", dices);
     java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(1200, 450, java.awt.image.BufferedImage.TYPE_INT_RGB);
     java.awt.Graphics2D g = img.createGraphics();
     a.draw(g, new java.awt.geom.Rectangle2D.Double(0, 0, 600, 450));

@@ -74,6 +74,9 @@ public final class Trainer {
     this.listener = listener;
   }
 
+  /** Training volumes scored after each epoch for the training Dice curve. */
+  public static final int TRAIN_DICE_CASES = 2;
+
   /** A validation volume: prepared slices and the reference on the original grid. */
   private record ValCase(String id, PreparedVolume prepared, Volume<IntType> reference) {}
 
@@ -89,10 +92,12 @@ public final class Trainer {
     }
     Preprocessor pre = new Preprocessor(config.preprocess());
     List<PreparedVolume> train = new ArrayList<>();
+    List<ValCase> trainEval = new ArrayList<>();
     for (Dataset.Case c : split.train()) {
       listener.message("preparing training case " + c.id());
       Dataset.Loaded l = dataset.load(c);
       train.add(pre.prepare(l.image(), l.labels()));
+      if (trainEval.size() < TRAIN_DICE_CASES) trainEval.add(new ValCase(c.id(), train.get(train.size() - 1), l.labels()));
     }
     List<ValCase> val = new ArrayList<>();
     for (Dataset.Case c : split.validation()) {
@@ -174,11 +179,11 @@ public final class Trainer {
         if (s < steps) {
           // stopped mid-epoch (cancel, or a scheduler's warning signal): save where we are
           store.saveLatest(checkpoint(epoch - 1, opt, history, new Partial(epoch, s, lossSum, lossCount, skipped, seconds)));
-          listener.message("stopped at step " + s + " of " + steps + " in epoch " + (epoch + 1) + "; checkpoint saved, continue with --resume");
+          listener.message("stopped at step " + s + " of " + steps + " in epoch " + (epoch + 1) + "; checkpoint saved, continue with --resume (Resume in the Fiji dialogs)");
           break;
         }
         if (skipped > 0) listener.message("epoch " + (epoch + 1) + ": skipped " + skipped + " step(s) whose loss or gradients were not finite");
-        EpochMetrics m = validate(epoch + 1, lossSum / Math.max(1, lossCount), seconds, order.size() / seconds, root, ps, val);
+        EpochMetrics m = validate(epoch + 1, lossSum / Math.max(1, lossCount), seconds, order.size() / seconds, root, ps, val, trainEval);
         history.add(m);
         boolean best = history.stream().allMatch(h -> h == m || h.meanValDice() < m.meanValDice());
         Checkpoint c = checkpoint(epoch, opt, history, null);
@@ -187,7 +192,7 @@ public final class Trainer {
         LearningCurves.write(out, history);
         listener.epoch(m, best);
         if (listener.cancelled()) {
-          listener.message("stopped after epoch " + (epoch + 1) + "; continue with --resume");
+          listener.message("stopped after epoch " + (epoch + 1) + "; continue with --resume (Resume in the Fiji dialogs)");
           break;
         }
       }
@@ -244,9 +249,9 @@ public final class Trainer {
     return out;
   }
 
-  private EpochMetrics validate(int epoch, double trainLoss, double seconds, double sps, NDManager root, ParameterStore ps, List<ValCase> val) {
-    Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_NSD_TOLERANCE_MM, false);
-    Map<String, double[]> sums = new LinkedHashMap<>();
+  private EpochMetrics validate(int epoch, double trainLoss, double seconds, double sps, NDManager root, ParameterStore ps, List<ValCase> val,
+      List<ValCase> trainEval) {
+    List<int[]> predicted = new ArrayList<>();
     long[][] slice = new long[Organ.MAX_ID + 1][3]; // intersection, predicted, reference at model resolution
     double lossSum = 0;
     int lossCount = 0;
@@ -256,30 +261,19 @@ public final class Trainer {
       lossSum += result.lossSum();
       lossCount += result.batches();
       int[] pred = result.labels();
+      predicted.add(pred);
       int[] ref = p.labels();
       for (int i = 0; i < pred.length; i++) {
         slice[pred[i]][1]++;
         slice[ref[i]][2]++;
         if (pred[i] == ref[i]) slice[pred[i]][0]++;
       }
-      Volume<IntType> onGrid = p.mapping().labelsToOriginal(pred);
-      for (OrganMetrics m : evaluator.evaluate(onGrid, v.reference(), config.organs())) {
-        if (m.status() == OrganMetrics.Status.ABSENT || m.status() == OrganMetrics.Status.FALSE_POSITIVE) continue;
-        double[] s = sums.computeIfAbsent(m.organ().key(), k -> new double[2]);
-        s[0] += m.dice();
-        s[1]++;
-      }
     }
-    Map<String, Double> dice = new LinkedHashMap<>();
-    double mean = 0;
-    for (Organ o : config.organs()) {
-      double[] s = sums.get(o.key());
-      if (s != null && s[1] > 0) {
-        dice.put(o.key(), s[0] / s[1]);
-        mean += s[0] / s[1];
-      }
-    }
-    mean = dice.isEmpty() ? 0 : mean / dice.size();
+    Map<String, Double> dice = dice3d(val, predicted);
+    double mean = mean(dice);
+    List<int[]> trainPredicted = new ArrayList<>();
+    for (ValCase c : trainEval) trainPredicted.add(task.predict(root, ps, c.prepared(), config.batchSize()));
+    double trainDice = mean(dice3d(trainEval, trainPredicted));
     double sliceDice = 0;
     int present = 0;
     for (Organ o : config.organs()) {
@@ -289,7 +283,33 @@ public final class Trainer {
       present++;
     }
     sliceDice = present == 0 ? Double.NaN : sliceDice / present;
-    return new EpochMetrics(epoch, trainLoss, lossCount == 0 ? Double.NaN : lossSum / lossCount, sliceDice, dice, mean, seconds, sps);
+    return new EpochMetrics(epoch, trainLoss, lossCount == 0 ? Double.NaN : lossSum / lossCount, sliceDice, dice, mean, seconds, sps, trainDice);
+  }
+
+  /** 3D Dice per organ on the volumes' original grids, averaged over the volumes whose reference shows the organ. */
+  private Map<String, Double> dice3d(List<ValCase> cases, List<int[]> predicted) {
+    Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_NSD_TOLERANCE_MM, false);
+    Map<String, double[]> sums = new LinkedHashMap<>();
+    for (int i = 0; i < cases.size(); i++) {
+      ValCase v = cases.get(i);
+      Volume<IntType> onGrid = v.prepared().mapping().labelsToOriginal(predicted.get(i));
+      for (OrganMetrics m : evaluator.evaluate(onGrid, v.reference(), config.organs())) {
+        if (m.status() == OrganMetrics.Status.ABSENT || m.status() == OrganMetrics.Status.FALSE_POSITIVE) continue;
+        double[] s = sums.computeIfAbsent(m.organ().key(), k -> new double[2]);
+        s[0] += m.dice();
+        s[1]++;
+      }
+    }
+    Map<String, Double> dice = new LinkedHashMap<>();
+    for (Organ o : config.organs()) {
+      double[] s = sums.get(o.key());
+      if (s != null && s[1] > 0) dice.put(o.key(), s[0] / s[1]);
+    }
+    return dice;
+  }
+
+  private static double mean(Map<String, Double> dice) {
+    return dice.isEmpty() ? 0 : dice.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
   }
 
   /**

@@ -42,6 +42,10 @@ class TrainerTest {
     assertTrue(bestSlice > 0.95, "slice Dice on the training slices: " + bestSlice);
     assertTrue(r.bestMeanDice() > 0.85, "3D Dice on the original grid: " + r.bestMeanDice());
     assertTrue(java.nio.file.Files.exists(tmp.resolve("run/best.ckpt")));
-    assertTrue(java.nio.file.Files.readAllLines(tmp.resolve("run/curves.csv")).size() == 101);
+    var curves = java.nio.file.Files.readAllLines(tmp.resolve("run/curves.csv"));
+    assertEquals(101, curves.size());
+    assertTrue(curves.get(0).startsWith("epoch,train_loss,val_loss,val_slice_dice,val_mean_dice,train_mean_dice,"), curves.get(0));
+    // training and validation are the same volume here: the training Dice curve must equal the validation one
+    for (EpochMetrics m : r.history()) assertEquals(m.meanValDice(), m.meanTrainDice(), 1e-12, "epoch " + m.epoch());
   }
 }
