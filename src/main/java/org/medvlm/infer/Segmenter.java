@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonElement;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +54,7 @@ public final class Segmenter implements AutoCloseable {
 
   public static Segmenter open(Path model, Device device) throws IOException {
     CheckpointStore.Loaded loaded = CheckpointStore.open(model);
-    Checkpoint c = loaded.checkpoint();
+    Checkpoint.OnDisk c = loaded.disk();
     List<Organ> organs = new ArrayList<>();
     for (JsonElement e : c.meta().getAsJsonArray("organs")) organs.add(Organ.ofId(e.getAsInt()));
     PreprocessConfig pre = PreprocessConfig.fromJson(c.meta().get("preprocess").toString());
@@ -74,7 +72,7 @@ public final class Segmenter implements AutoCloseable {
     NDManager manager = NDManager.newBaseManager(device);
     try {
       task.block().initialize(manager, DataType.FLOAT32, task.inputShape(1));
-      task.block().loadParameters(manager, new DataInputStream(new ByteArrayInputStream(c.weights())));
+      c.loadWeightsInto(task.block(), manager);
     } catch (MalformedModelException | RuntimeException e) {
       manager.close();
       throw new BadInputException(loaded.file(), "weights do not fit the model described in the checkpoint: " + e.getMessage());

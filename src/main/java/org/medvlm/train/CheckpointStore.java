@@ -1,5 +1,6 @@
 package org.medvlm.train;
 
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,19 +69,35 @@ public final class CheckpointStore {
   public Loaded loadLatest() throws IOException {
     String latestProblem;
     try {
-      return new Loaded(Checkpoint.read(dir.resolve(LATEST)), dir.resolve(LATEST), null);
+      return new Loaded(Checkpoint.open(dir.resolve(LATEST)), null);
     } catch (BadInputException e) {
       latestProblem = e.problem();
     }
     try {
-      return new Loaded(Checkpoint.read(dir.resolve(PREVIOUS)), dir.resolve(PREVIOUS), LATEST + ": " + latestProblem);
+      return new Loaded(Checkpoint.open(dir.resolve(PREVIOUS)), LATEST + ": " + latestProblem);
     } catch (BadInputException e) {
       throw new BadInputException(dir, "no loadable checkpoint (" + LATEST + ": " + latestProblem + "; " + PREVIOUS + ": " + e.problem() + ")");
     }
   }
 
-  /** A checkpoint and where it came from; {@code fallbackReason} is set when the newer one failed. */
-  public record Loaded(Checkpoint checkpoint, Path file, String fallbackReason) {}
+  /**
+   * A checked checkpoint file, its weights still on disk; {@code fallbackReason} is set when the
+   * newer one failed.
+   */
+  public record Loaded(Checkpoint.OnDisk disk, String fallbackReason) {
+    public Path file() {
+      return disk.file();
+    }
+
+    public JsonObject meta() {
+      return disk.meta();
+    }
+
+    /** The whole checkpoint in memory (weights and optimiser state), for resuming training. */
+    public Checkpoint checkpoint() throws IOException {
+      return disk.read();
+    }
+  }
 
   /**
    * What a user means by a model path: a checkpoint file, or a training folder (its best
@@ -89,10 +106,10 @@ public final class CheckpointStore {
   public static Loaded open(Path fileOrDir) throws IOException {
     if (Files.isDirectory(fileOrDir)) {
       Path best = fileOrDir.resolve(BEST);
-      if (Files.exists(best)) return new Loaded(Checkpoint.read(best), best, null);
+      if (Files.exists(best)) return new Loaded(Checkpoint.open(best), null);
       return new CheckpointStore(fileOrDir).loadLatest();
     }
     if (!Files.exists(fileOrDir)) throw new BadInputException(fileOrDir, "no such checkpoint file or training folder");
-    return new Loaded(Checkpoint.read(fileOrDir), fileOrDir, null);
+    return new Loaded(Checkpoint.open(fileOrDir), null);
   }
 }

@@ -116,12 +116,14 @@ public final class Trainer {
       task.block().initialize(root, DataType.FLOAT32, task.inputShape(config.batchSize()));
       for (String loaded : task.loadPretrained()) listener.message(loaded);
       CheckpointStore.Loaded resumeFrom = null;
+      Checkpoint resumed = null;
       if (resume && store.hasLatest()) {
         resumeFrom = store.loadLatest();
         if (resumeFrom.fallbackReason() != null) {
           listener.message("latest checkpoint unusable (" + resumeFrom.fallbackReason() + "); using " + resumeFrom.file().getFileName());
         }
-        restoreWeights(resumeFrom.checkpoint(), root); // replaces the parameter arrays: before enabling gradients
+        resumed = resumeFrom.checkpoint();
+        restoreWeights(resumed, root); // replaces the parameter arrays: before enabling gradients
       }
       task.prepareForTraining();
       List<Parameter> params = TrainStep.trainableParameters(task.block());
@@ -131,8 +133,8 @@ public final class Trainer {
       int startEpoch = 0;
       Partial partial = null;
       if (resumeFrom != null) {
-        startEpoch = restoreState(resumeFrom.checkpoint(), root, opt, history) + 1;
-        partial = Partial.of(resumeFrom.checkpoint());
+        startEpoch = restoreState(resumed, root, opt, history) + 1;
+        partial = Partial.of(resumed);
         if (partial != null) {
           startEpoch = partial.epoch();
           listener.message("resuming epoch " + (startEpoch + 1) + " after step " + partial.steps() + " from " + resumeFrom.file());
@@ -353,6 +355,7 @@ public final class Trainer {
       throw new BadInputException(out, "checkpoint model " + c.meta().get("model") + " differs from the requested " + task.describe());
     }
     try {
+      for (Parameter p : task.block().getParameters().values()) if (p.isInitialized()) p.getArray().close(); // loading does not free them
       task.block().loadParameters(root, new DataInputStream(new ByteArrayInputStream(c.weights())));
     } catch (ai.djl.MalformedModelException e) {
       throw new BadInputException(out, "checkpoint weights do not fit the model: " + e.getMessage());

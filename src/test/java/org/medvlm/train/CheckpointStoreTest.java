@@ -30,6 +30,21 @@ class CheckpointStoreTest {
     Checkpoint c = Checkpoint.read(f);
     assertEquals(3, c.meta().get("epoch").getAsInt());
     assertArrayEquals(new byte[] {1, 2, 3}, c.weights());
+    assertArrayEquals(new byte[] {9, 8}, c.optimizer());
+    // opened (checked, metadata read) but not yet loaded, then replaced: refused, not mixed up
+    Checkpoint.OnDisk opened = Checkpoint.open(f);
+    ByteArrayOutputStream other = new ByteArrayOutputStream();
+    ckpt(12345).writeTo(other);
+    Files.write(f, other.toByteArray());
+    assertTrue(assertThrows(BadInputException.class, opened::read).getMessage().contains("changed while it was being read"));
+    Files.write(f, bytes);
+    // every cut of the file is refused with a one-line reason
+    for (int cut = 0; cut < bytes.length; cut += 7) {
+      Files.write(f, java.util.Arrays.copyOf(bytes, cut));
+      BadInputException e = assertThrows(BadInputException.class, () -> Checkpoint.open(f), "cut at " + cut);
+      assertTrue(e.getMessage().contains("damaged") || e.getMessage().contains("not a Med-VLM checkpoint"), e.getMessage());
+    }
+    Files.write(f, bytes);
     bytes[bytes.length / 2] ^= 1;
     Files.write(f, bytes);
     assertTrue(assertThrows(BadInputException.class, () -> Checkpoint.read(f)).getMessage().contains("damaged"));
