@@ -358,27 +358,51 @@ public final class MedVlmTask implements SegmentationTask {
   @Override
   public int[] predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize, List<Organ> requested) {
     for (Organ o : requested) if (!organs.contains(o)) throw new IllegalArgumentException("the model was not trained for " + o.key());
-    return fuse(probabilities(manager, ps, v, requested.stream().map(prompts::canonical).toList(), batchSize), requested);
+    Fusion fusion = new Fusion(v, requested);
+    decodeVolume(manager, ps, v, requested.stream().map(prompts::canonical).toList(), null, batchSize, fusion);
+    return fusion.labels;
   }
 
-  /** One BTCV label map from per-organ probabilities: the most probable organ above 0.5 wins. */
-  static int[] fuse(float[][] probs, List<Organ> organs) {
-    int[] out = new int[probs.length == 0 ? 0 : probs[0].length];
-    for (int i = 0; i < out.length; i++) {
-      float best = 0.5f;
-      for (int k = 0; k < organs.size(); k++) {
-        if (probs[k][i] > best) {
-          best = probs[k][i];
-          out[i] = organs.get(k).id();
+  /** Where decoded probability maps go: the map of prompt {@code k} on slice {@code z} is {@code p[from, from + S^2)}. */
+  private interface Sink {
+    void accept(int k, int z, float[] p, int from);
+  }
+
+  /**
+   * One BTCV label map fused from the organs' maps as they are decoded (a pixel takes the most
+   * probable organ above 0.5; the first on ties), so the volume's 13 maps are never all held.
+   */
+  private static final class Fusion implements Sink {
+    private final float[] best;
+    private final int[] labels;
+    private final int[] ids;
+    private final int s2;
+
+    Fusion(PreparedVolume v, List<Organ> organs) {
+      s2 = v.size() * v.size();
+      best = new float[v.depth() * s2];
+      java.util.Arrays.fill(best, 0.5f);
+      labels = new int[best.length];
+      ids = organs.stream().mapToInt(Organ::id).toArray();
+    }
+
+    @Override
+    public void accept(int k, int z, float[] p, int from) {
+      int base = z * s2;
+      for (int i = 0; i < s2; i++) {
+        float q = p[from + i];
+        if (q > best[base + i]) {
+          best[base + i] = q;
+          labels[base + i] = ids[k];
         }
       }
     }
-    return out;
   }
 
   private Validation run(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize, boolean withLoss) {
-    Decoded d = decodeVolume(manager, ps, v, organs.stream().map(prompts::canonical).toList(), withLoss ? organs : null, batchSize);
-    return new Validation(fuse(d.probs(), organs), d.lossSum(), d.batches());
+    Fusion fusion = new Fusion(v, organs);
+    Decoded d = decodeVolume(manager, ps, v, organs.stream().map(prompts::canonical).toList(), withLoss ? organs : null, batchSize, fusion);
+    return new Validation(fusion.labels, d.lossSum(), d.batches());
   }
 
   private NDArray slices(NDManager m, PreparedVolume v, int z0, int n) {
@@ -395,15 +419,18 @@ public final class MedVlmTask implements SegmentationTask {
    * on slices where its presence score is below 0.5.
    */
   public float[][] probabilities(NDManager manager, ParameterStore ps, PreparedVolume v, List<String> texts, int batchSize) {
-    return decodeVolume(manager, ps, v, texts, null, batchSize).probs();
-  }
-
-  /** Probability maps per prompt, and the validation loss when the prompts are those of {@code lossOrgans}. */
-  private record Decoded(float[][] probs, double lossSum, int batches) {}
-
-  private Decoded decodeVolume(NDManager manager, ParameterStore ps, PreparedVolume v, List<String> texts, List<Organ> lossOrgans, int batchSize) {
     int s2 = v.size() * v.size();
     float[][] out = new float[texts.size()][v.depth() * s2];
+    decodeVolume(manager, ps, v, texts, null, batchSize, (k, z, p, from) -> System.arraycopy(p, from, out[k], z * s2, s2));
+    return out;
+  }
+
+  /** The validation loss when the prompts are those of {@code lossOrgans}. */
+  private record Decoded(double lossSum, int batches) {}
+
+  /** Decodes every (slice, prompt) pair of a volume into {@code sink}, in slice order and, per slice, prompt order. */
+  private Decoded decodeVolume(NDManager manager, ParameterStore ps, PreparedVolume v, List<String> texts, List<Organ> lossOrgans, int batchSize, Sink sink) {
+    int s2 = v.size() * v.size();
     double lossSum = 0;
     int batches = 0;
     try (NDManager shared = manager.newSubManager()) {
@@ -444,9 +471,7 @@ public final class MedVlmTask implements SegmentationTask {
               }
               NDArray present = Activation.sigmoid(o.presence()).gte(0.5f).toType(o.masks().getDataType(), false);
               float[] p = Activation.sigmoid(o.masks()).mul(present.reshape(-1, 1, 1)).toFloatArray();
-              for (int j = 0; j < m; j++) {
-                System.arraycopy(p, j * s2, out[(int) textIndex[j]], (z0 + (int) imageIndex[j]) * s2, s2);
-              }
+              for (int j = 0; j < m; j++) sink.accept((int) textIndex[j], z0 + (int) imageIndex[j], p, j * s2);
             }
           }
           if (lossOrgans != null) {
@@ -456,6 +481,6 @@ public final class MedVlmTask implements SegmentationTask {
         }
       }
     }
-    return new Decoded(out, lossSum, batches);
+    return new Decoded(lossSum, batches);
   }
 }
