@@ -46,8 +46,12 @@ public final class MedVlmTask implements SegmentationTask {
   private final float absentShare;
   private final boolean trainEncoders;
   private final Map<String, long[]> tokenCache = new HashMap<>();
-  /** (slice, prompt) pairs decoded at once at inference: bounds the full-resolution maps' memory. */
-  static final int MAX_PAIRS = 16;
+  /**
+   * Inference decodes (slice, prompt) pairs in chunks of this budget over the image width: 16 pairs
+   * for Small (width 192), 4 for Large (768). Bounds the per-pair memory; for Large 4 rather than
+   * 16 pairs also ran faster (334 s against 380 s per 200-slice volume; peak RSS 7.2 against 9.3 GB).
+   */
+  static final int PAIR_WIDTH_BUDGET = 16 * 192;
   private Pretrained pretrained;
   private float[] organWeights;
   private Consumer<String> warnings = m -> {};
@@ -441,9 +445,10 @@ public final class MedVlmTask implements SegmentationTask {
           MedVlm.ImageFeatures features = model.encodeImages(ps, slices(step, v, z0, n), false);
           int pairs = n * texts.size();
           double batchLoss = 0;
-          // the decoder's full-resolution maps are per (slice, prompt) pair: decode at most MAX_PAIRS at a time
-          for (int p0 = 0; p0 < pairs; p0 += MAX_PAIRS) {
-            int m = Math.min(MAX_PAIRS, pairs - p0);
+          // the mixer's tokens and the decoder's full-resolution maps are per (slice, prompt) pair: decode a chunk at a time
+          int chunkPairs = Math.max(1, PAIR_WIDTH_BUDGET / model.config().vit().dim());
+          for (int p0 = 0; p0 < pairs; p0 += chunkPairs) {
+            int m = Math.min(chunkPairs, pairs - p0);
             try (NDManager chunk = step.newSubManager()) {
               long[] imageIndex = new long[m];
               long[] textIndex = new long[m];
