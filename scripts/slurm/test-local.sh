@@ -61,6 +61,12 @@ t=0
 until scontrol show job "$job" | grep -q "Restarts=1" && [ "$(state "$job")" = PENDING ]; do
   sleep 0.2; t=$((t + 1)); [ "$t" -lt 300 ] || { cat "$work/train.log"; fail "job $job was not requeued"; }
 done
+# ... once the node has let go of the stopped run (releasing earlier makes slurmd refuse the launch)
+t=0
+until scontrol show node "$(hostname -s)" | grep -q "CPUAlloc=0 "; do
+  sleep 0.2; t=$((t + 1)); [ "$t" -lt 300 ] || fail "the node did not free job $job's CPUs"
+done
+sleep 2
 scontrol update JobId="$job" StartTime=now
 wait_gone "$job"
 [ "$(state "$job")" = COMPLETED ] || { cat "$work/train.log"; fail "training job $job ended $(state "$job"), not COMPLETED"; }
