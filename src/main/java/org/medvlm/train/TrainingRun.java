@@ -140,8 +140,8 @@ public final class TrainingRun {
       boolean none = o.imageWeights == null && o.textWeights == null;
       String which = none ? "the ViT and BERT encoders start" : o.imageWeights == null ? "the ViT encoder starts" : "the BERT encoder starts";
       err.println("warning: no pretrained encoder weights given (--image-weights, --text-weights): " + which + " random"
-          + (o.trainEncoders ? " and is trained fully (--train-encoders)" : " and stays frozen under LoRA, which limits what the model can learn; add --train-encoders to train "
-              + (none ? "them" : "it")));
+          + (o.trainEncoders ? (none ? " and are" : " and is") + " trained fully (--train-encoders)"
+              : (none ? " and stay" : " and stays") + " frozen under LoRA, which limits what the model can learn; add --train-encoders to train " + (none ? "them" : "it")));
     }
     MedVlmTask task;
     try {
