@@ -4,11 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,18 +80,10 @@ public final class InferenceMemoryBenchmark {
     try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
       Engine.getInstance().setRandomSeed(1);
       task.block().initialize(m, DataType.FLOAT32, task.inputShape(1));
-      JsonObject meta = new JsonObject();
-      meta.addProperty("model_type", task.modelType());
-      meta.add("model", task.describe());
-      JsonArray organs = new JsonArray();
-      for (Organ o : all) organs.add(o.id());
-      meta.add("organs", organs);
-      meta.add("preprocess", JsonParser.parseString(PreprocessConfig.defaults().toJson()));
-      meta.addProperty("epoch", -1);
-      meta.addProperty("note", "random weights, for benchmarks only");
-      ByteArrayOutputStream w = new ByteArrayOutputStream();
-      task.block().saveParameters(new DataOutputStream(w));
-      Checkpoint c = new Checkpoint(meta, w.toByteArray(), new byte[0]);
+      JsonObject more = new JsonObject();
+      more.addProperty("epoch", -1);
+      more.addProperty("note", "random weights, for benchmarks only");
+      Checkpoint c = Checkpoint.of(task, all, PreprocessConfig.defaults(), more, new byte[0]);
       AtomicFiles.write(file, true, c::writeTo);
     }
   }

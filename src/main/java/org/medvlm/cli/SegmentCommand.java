@@ -168,6 +168,14 @@ final class SegmentCommand implements Callable<Integer> {
       }
       err.printf(Locale.ROOT, "shard %d of %d: %d case(s)%n", part.index(), part.count(), cases.size());
     }
+    // a killed earlier run of these cases (a cancelled or requeued array task) may have left temporaries
+    List<String> targets = new ArrayList<>();
+    for (String id : cases.keySet()) {
+      Path target = out.resolve(id + "_seg.nii.gz");
+      targets.add(target.getFileName().toString());
+      if (binary) for (Organ o : list) targets.add(binaryTarget(target, o).getFileName().toString());
+    }
+    AtomicFiles.removeStaleTemporaries(out, targets);
     Map<String, Map<Organ, Double>> all = new LinkedHashMap<>();
     List<String> failed = new ArrayList<>();
     int n = 0;
@@ -180,9 +188,6 @@ final class SegmentCommand implements Callable<Integer> {
           all.put(e.getKey(), finishedVolumes(target, list));
           continue;
         }
-        // a killed earlier run of this case (a cancelled or requeued array task) may have left temporaries
-        AtomicFiles.removeStaleTemporaries(target);
-        if (binary) for (Organ o : list) AtomicFiles.removeStaleTemporaries(binaryTarget(target, o));
         long t0 = System.nanoTime();
         all.put(e.getKey(), segmentOne(seg, e.getValue(), target, list).volumesMl());
         err.printf(Locale.ROOT, "[%d/%d] %s: %.1f s%n", n, cases.size(), e.getKey(), (System.nanoTime() - t0) / 1e9);

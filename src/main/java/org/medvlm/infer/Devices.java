@@ -74,8 +74,8 @@ public final class Devices {
         : "this is the CPU build: build the GPU distribution with mvn -Pcuda package";
   }
 
-  /** Whether the PyTorch natives on the class path are a CUDA build. */
-  public static boolean cudaBuild() {
+  /** Whether the first PyTorch natives on the class path are a CUDA build. */
+  private static boolean cudaBuild() {
     return nativeFlavor().startsWith("cu");
   }
 

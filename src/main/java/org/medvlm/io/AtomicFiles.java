@@ -106,17 +106,22 @@ public final class AtomicFiles {
   }
 
   /**
-   * Removes the temporary files a killed writer of {@code target} left beside it. Call only when
-   * no other process can be writing {@code target} (a batch task owns its cases).
+   * Removes the temporary files killed writers of the files {@code targets} (names in {@code dir})
+   * left there, in one listing of the folder. Call only when no other process can be writing
+   * those targets (a batch task owns its cases, a training run its folder).
    */
-  public static void removeStaleTemporaries(Path target) throws IOException {
-    Path abs = target.toAbsolutePath();
-    if (abs.getParent() == null || !Files.isDirectory(abs.getParent())) return;
-    String prefix = "." + abs.getFileName() + ".";
-    try (java.util.stream.Stream<Path> s = Files.list(abs.getParent())) {
+  public static void removeStaleTemporaries(Path dir, java.util.Collection<String> targets) throws IOException {
+    if (targets.isEmpty() || !Files.isDirectory(dir)) return;
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
       for (Path p : s.toList()) {
         String n = p.getFileName().toString();
-        if (n.startsWith(prefix) && n.endsWith(".tmp")) Files.deleteIfExists(p);
+        if (!n.startsWith(".") || !n.endsWith(".tmp")) continue;
+        for (String t : targets) {
+          if (n.startsWith("." + t + ".")) {
+            Files.deleteIfExists(p);
+            break;
+          }
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 package org.medvlm.train;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import ai.djl.MalformedModelException;
@@ -17,9 +18,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.List;
+import org.medvlm.data.Organ;
+import org.medvlm.preprocess.PreprocessConfig;
 import org.medvlm.BadInputException;
 
 /**
@@ -73,7 +78,26 @@ public record Checkpoint(JsonObject meta, byte[] weights, byte[] optimizer) {
     }
   }
 
-  /** Reads a whole checkpoint (weights and optimiser state), checked; what resuming training needs. */
+  /**
+   * A checkpoint of {@code task}'s current weights with what running it needs in the metadata
+   * (model type and description, organs, preprocessing) plus {@code more}; no optimiser state
+   * unless given.
+   */
+  public static Checkpoint of(SegmentationTask task, List<Organ> organs, PreprocessConfig preprocess, JsonObject more, byte[] optimizer) throws IOException {
+    JsonObject meta = new JsonObject();
+    meta.addProperty("model_type", task.modelType());
+    meta.add("model", task.describe());
+    JsonArray ids = new JsonArray();
+    for (Organ o : organs) ids.add(o.id());
+    meta.add("organs", ids);
+    meta.add("preprocess", JsonParser.parseString(preprocess.toJson()));
+    for (var e : more.entrySet()) meta.add(e.getKey(), e.getValue());
+    ByteArrayOutputStream w = new ByteArrayOutputStream();
+    task.block().saveParameters(new DataOutputStream(w));
+    return new Checkpoint(meta, w.toByteArray(), optimizer);
+  }
+
+  /** Reads a whole checkpoint (weights and optimiser state), checked. */
   public static Checkpoint read(Path file) throws IOException {
     return open(file).read();
   }
@@ -87,44 +111,50 @@ public record Checkpoint(JsonObject meta, byte[] weights, byte[] optimizer) {
     if (!Files.isRegularFile(file)) throw new BadInputException(file, "no such checkpoint file");
     long size = Files.size(file);
     long modified = Files.getLastModifiedTime(file).toMillis();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
-      byte[] magic = in.readNBytes(MAGIC.length);
+    long body = size - 32;
+    // one pass: the header is parsed and the sections skipped while everything is hashed
+    try (DigestInputStream hashed = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20), sha256());
+        DataInputStream d = new DataInputStream(hashed)) {
+      byte[] magic = d.readNBytes(MAGIC.length);
       if (size < MAGIC.length + 4 + 4 + 8 + 8 + 32 || !Arrays.equals(magic, MAGIC)) {
         throw new BadInputException(file, "not a Med-VLM checkpoint (wrong magic or too short)");
       }
-      MessageDigest sha = sha256();
-      sha.update(magic);
-      byte[] buf = new byte[1 << 20];
-      for (long left = size - 32 - MAGIC.length; left > 0; ) {
-        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-        if (n < 0) throw new BadInputException(file, "checkpoint is damaged (shorter than it was a moment ago)");
-        sha.update(buf, 0, n);
-        left -= n;
-      }
-      if (!MessageDigest.isEqual(sha.digest(), in.readNBytes(32))) {
-        throw new BadInputException(file, "checkpoint is damaged (checksum mismatch: truncated or corrupt)");
-      }
-    }
-    try (DataInputStream d = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-      d.skipNBytes(MAGIC.length);
       int version = d.readInt();
-      if (version != VERSION) throw new BadInputException(file, "checkpoint format version " + version + " is not supported (expected " + VERSION + ")");
-      long body = size - 32;
       int metaLength = d.readInt();
       long at = MAGIC.length + 4 + 4;
-      if (metaLength < 0 || at + metaLength > body) throw new BadInputException(file, "checkpoint section length " + metaLength + " exceeds the file");
-      JsonObject meta = JsonParser.parseString(new String(d.readNBytes(metaLength), StandardCharsets.UTF_8)).getAsJsonObject();
-      at += metaLength;
+      if (metaLength < 0 || at + metaLength + 16 > body) throw damaged(file, "section length " + metaLength + " exceeds the file");
+      byte[] meta = d.readNBytes(metaLength);
       long weightsLength = d.readLong();
-      at += 8;
-      if (weightsLength < 0 || at + weightsLength + 8 > body) throw new BadInputException(file, "checkpoint section length " + weightsLength + " exceeds the file");
+      at += metaLength + 8;
+      if (weightsLength < 0 || at + weightsLength + 8 > body) throw damaged(file, "section length " + weightsLength + " exceeds the file");
       long weightsAt = at;
-      d.skipNBytes(weightsLength);
+      readThrough(d, weightsLength);
       long optLength = d.readLong();
       at += weightsLength + 8;
-      if (optLength < 0 || at + optLength != body) throw new BadInputException(file, "checkpoint section length " + optLength + " does not fit the file");
-      return new OnDisk(file, meta, weightsAt, weightsLength, at, optLength, size, modified);
+      if (optLength != body - at) throw damaged(file, "section length " + optLength + " does not fit the file");
+      readThrough(d, optLength);
+      hashed.on(false);
+      if (!MessageDigest.isEqual(hashed.getMessageDigest().digest(), d.readNBytes(32))) throw damaged(file, "checksum mismatch: truncated or corrupt");
+      if (version != VERSION) throw new BadInputException(file, "checkpoint format version " + version + " is not supported (expected " + VERSION + ")");
+      return new OnDisk(file, JsonParser.parseString(new String(meta, StandardCharsets.UTF_8)).getAsJsonObject(), weightsAt, weightsLength, at, optLength, size,
+          modified);
+    } catch (java.io.EOFException e) {
+      throw damaged(file, "shorter than it was a moment ago");
     }
+  }
+
+  /** Reads and drops {@code n} bytes (skipping would bypass the digest). */
+  private static void readThrough(InputStream in, long n) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    while (n > 0) {
+      int k = in.read(buf, 0, (int) Math.min(buf.length, n));
+      if (k < 0) throw new java.io.EOFException();
+      n -= k;
+    }
+  }
+
+  private static BadInputException damaged(Path file, String why) {
+    return new BadInputException(file, "checkpoint is damaged (" + why + ")");
   }
 
   /** A checked checkpoint file: its metadata, and where its sections lie. */
@@ -135,7 +165,12 @@ public record Checkpoint(JsonObject meta, byte[] weights, byte[] optimizer) {
 
     /** The whole checkpoint, weights and optimiser state in memory. */
     public Checkpoint read() throws IOException {
-      return new Checkpoint(meta, bytes(weightsAt, weightsLength), bytes(optimizerAt, optimizerLength));
+      return new Checkpoint(meta, bytes(weightsAt, weightsLength), optimizer());
+    }
+
+    /** The optimiser state section. */
+    public byte[] optimizer() throws IOException {
+      return bytes(optimizerAt, optimizerLength);
     }
 
     /**

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 import org.medvlm.BadInputException;
 import org.medvlm.io.AtomicFiles;
 
@@ -33,13 +32,7 @@ public final class CheckpointStore {
 
   /** Removes temporary files left by a save that was killed. */
   public void removeStaleTemporaries() throws IOException {
-    if (!Files.isDirectory(dir)) return;
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.toList()) {
-        String n = p.getFileName().toString();
-        if (n.matches("\\..*\\.ckpt\\..*\\.tmp")) Files.deleteIfExists(p); // AtomicFiles' temporary names
-      }
-    }
+    AtomicFiles.removeStaleTemporaries(dir, java.util.List.of(LATEST, BEST));
   }
 
   public void saveLatest(Checkpoint c) throws IOException {

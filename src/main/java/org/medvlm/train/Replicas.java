@@ -117,12 +117,18 @@ public final class Replicas implements AutoCloseable {
 
   /** Shard bounds of a batch: replica r takes samples {@code [b[r], b[r + 1])}. */
   public int[] bounds(int batchSize) {
-    if (batchSize < devices.size()) {
-      throw new IllegalArgumentException("a batch of " + batchSize + " cannot be split over " + devices.size() + " devices");
-    }
-    int[] b = new int[devices.size() + 1];
-    for (int r = 0; r < devices.size(); r++) b[r + 1] = b[r] + batchSize / devices.size() + (r < batchSize % devices.size() ? 1 : 0);
+    int[] sizes = shardSizes(batchSize, devices.size());
+    int[] b = new int[sizes.length + 1];
+    for (int r = 0; r < sizes.length; r++) b[r + 1] = b[r] + sizes[r];
     return b;
+  }
+
+  /** How a batch splits over {@code devices}: sizes differing by at most one, the larger first. */
+  public static int[] shardSizes(int batchSize, int devices) {
+    if (batchSize < devices) throw new IllegalArgumentException("a batch of " + batchSize + " cannot be split over " + devices + " devices");
+    int[] sizes = new int[devices];
+    for (int r = 0; r < devices; r++) sizes[r] = batchSize / devices + (r < batchSize % devices ? 1 : 0);
+    return sizes;
   }
 
   /** The forward pass of samples {@code [from, to)} on one replica; null when the shard has nothing to compute. */

@@ -55,11 +55,6 @@ public interface SegmentationTask {
    */
   NDArray loss(NDManager step, Replicas replicas, List<Augmenter.Sample> batch, boolean training);
 
-  /** {@link #loss(NDManager, Replicas, List, boolean)} on one device. */
-  default NDArray loss(NDManager step, ParameterStore ps, List<Augmenter.Sample> batch, boolean training) {
-    return loss(step, Replicas.single(ps, step.getDevice()), batch, training);
-  }
-
   /** BTCV label slices ({@code depth x size x size}) for a prepared volume. */
   int[] predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize);
 

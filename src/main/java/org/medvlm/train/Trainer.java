@@ -9,13 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,9 +75,6 @@ public final class Trainer {
   private record ValCase(String id, PreparedVolume prepared, Volume<IntType> reference) {}
 
   public Result run(Dataset dataset, Split split, boolean resume) throws IOException {
-    if (config.batchSize() < devices.size()) {
-      throw new BadInputException("--batch", config.batchSize() + " is smaller than the " + devices.size() + " devices it is split over");
-    }
     Files.createDirectories(out);
     CheckpointStore store = new CheckpointStore(out);
     store.removeStaleTemporaries();
@@ -116,14 +107,12 @@ public final class Trainer {
       task.block().initialize(root, DataType.FLOAT32, task.inputShape(config.batchSize()));
       for (String loaded : task.loadPretrained()) listener.message(loaded);
       CheckpointStore.Loaded resumeFrom = null;
-      Checkpoint resumed = null;
       if (resume && store.hasLatest()) {
         resumeFrom = store.loadLatest();
         if (resumeFrom.fallbackReason() != null) {
           listener.message("latest checkpoint unusable (" + resumeFrom.fallbackReason() + "); using " + resumeFrom.file().getFileName());
         }
-        resumed = resumeFrom.checkpoint();
-        restoreWeights(resumed, root); // replaces the parameter arrays: before enabling gradients
+        restoreWeights(resumeFrom.disk(), root); // replaces the parameter arrays: before enabling gradients
       }
       task.prepareForTraining();
       List<Parameter> params = TrainStep.trainableParameters(task.block());
@@ -133,8 +122,8 @@ public final class Trainer {
       int startEpoch = 0;
       Partial partial = null;
       if (resumeFrom != null) {
-        startEpoch = restoreState(resumed, root, opt, history) + 1;
-        partial = Partial.of(resumed);
+        startEpoch = restoreState(resumeFrom.disk(), root, opt, history) + 1;
+        partial = Partial.of(resumeFrom.meta());
         if (partial != null) {
           startEpoch = partial.epoch();
           listener.message("resuming epoch " + (startEpoch + 1) + " after step " + partial.steps() + " from " + resumeFrom.file());
@@ -319,8 +308,8 @@ public final class Trainer {
    * resumed run continues with the next step and ends where an uninterrupted one would.
    */
   record Partial(int epoch, int steps, double lossSum, int lossCount, long skipped, double seconds) {
-    static Partial of(Checkpoint c) {
-      JsonObject p = c.meta().getAsJsonObject("partial_epoch");
+    static Partial of(JsonObject meta) {
+      JsonObject p = meta.getAsJsonObject("partial_epoch");
       return p == null ? null : GSON.fromJson(p, Partial.class);
     }
   }
@@ -328,12 +317,6 @@ public final class Trainer {
   /** A checkpoint after {@code epoch} (0-based; -1: none finished), plus an interrupted epoch's progress if any. */
   private Checkpoint checkpoint(int epoch, AdamW opt, List<EpochMetrics> history, Partial partial) throws IOException {
     JsonObject meta = new JsonObject();
-    meta.addProperty("model_type", task.modelType());
-    meta.add("model", task.describe());
-    JsonArray organs = new JsonArray();
-    for (Organ o : config.organs()) organs.add(o.id());
-    meta.add("organs", organs);
-    meta.add("preprocess", JsonParser.parseString(config.preprocess().toJson()));
     meta.add("train_config", GSON.toJsonTree(config));
     meta.addProperty("epoch", epoch);
     meta.addProperty("step", opt.steps());
@@ -342,12 +325,10 @@ public final class Trainer {
     if (partial != null) meta.add("partial_epoch", GSON.toJsonTree(partial));
     meta.addProperty("djl_version", Engine.getDjlVersion());
     meta.addProperty("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
-    ByteArrayOutputStream w = new ByteArrayOutputStream();
-    task.block().saveParameters(new DataOutputStream(w));
-    return new Checkpoint(meta, w.toByteArray(), opt.state().encode());
+    return Checkpoint.of(task, config.organs(), config.preprocess(), meta, opt.state().encode());
   }
 
-  private void restoreWeights(Checkpoint c, NDManager root) throws IOException {
+  private void restoreWeights(Checkpoint.OnDisk c, NDManager root) throws IOException {
     if (!c.modelType().equals(task.modelType())) {
       throw new BadInputException(out, "holds a " + c.modelType() + " checkpoint, not " + task.modelType());
     }
@@ -355,15 +336,14 @@ public final class Trainer {
       throw new BadInputException(out, "checkpoint model " + c.meta().get("model") + " differs from the requested " + task.describe());
     }
     try {
-      for (Parameter p : task.block().getParameters().values()) if (p.isInitialized()) p.getArray().close(); // loading does not free them
-      task.block().loadParameters(root, new DataInputStream(new ByteArrayInputStream(c.weights())));
+      c.loadWeightsInto(task.block(), root);
     } catch (ai.djl.MalformedModelException e) {
       throw new BadInputException(out, "checkpoint weights do not fit the model: " + e.getMessage());
     }
   }
 
   /** Loads optimiser state and history; returns the epoch the checkpoint ended. */
-  private int restoreState(Checkpoint c, NDManager root, AdamW opt, List<EpochMetrics> history) {
+  private int restoreState(Checkpoint.OnDisk c, NDManager root, AdamW opt, List<EpochMetrics> history) throws IOException {
     try (NDManager tmp = root.newSubManager()) {
       opt.restore(NDList.decode(tmp, c.optimizer()), c.meta().get("step").getAsLong());
     }

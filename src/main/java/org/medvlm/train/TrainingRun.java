@@ -119,17 +119,10 @@ public final class TrainingRun {
     if (o.batch < devs.size()) throw new BadInputException("--batch", o.batch + " is smaller than the " + devs.size() + " devices it is split over");
     err.printf(Locale.ROOT, "training %s on %d cases (validation %d); output %s%n", o.model, sp.train().size(), sp.validation().size(), out);
     err.println("device: " + Devices.describe(devs) + (devs.size() > 1
-        ? String.format(Locale.ROOT, "; data-parallel, each step's batch of %d split %s", o.batch, shards(o.batch, devs.size())) : ""));
+        ? String.format(Locale.ROOT, "; data-parallel, each step's batch of %d split %s", o.batch, java.util.Arrays.stream(Replicas.shardSizes(o.batch, devs.size())).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("+"))) : ""));
     Trainer.Result r = new Trainer(task, cfg, out, devs, listener).run(dataset, sp, o.resume);
     writeCard(o, out, r, cfg, sp, ParameterCount.of(task.block()));
     return r;
-  }
-
-  /** "4+4" for a batch of 8 on two devices. */
-  private static String shards(int batch, int devices) {
-    StringBuilder b = new StringBuilder();
-    for (int r = 0; r < devices; r++) b.append(r == 0 ? "" : "+").append(batch / devices + (r < batch % devices ? 1 : 0));
-    return b.toString();
   }
 
   private static MedVlmTask medVlmTask(Options o, List<Organ> organList, PrintWriter err) throws IOException {
