@@ -84,6 +84,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "Weigh a rare organ's pixels in the cross-entropy by sqrt(median organ voxels / its voxels), at most W (default: ${DEFAULT-VALUE} = unweighted).")
   float rareWeight;
 
+  @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "S",
+      description = "Learning rate over the run: constant (default), or cosine (linear warm-up over the first 5% of steps, then a half cosine to zero).")
+  String lrSchedule;
+
   @Option(names = "--image-weights", paramLabel = "DIR|FILE", description = "Med-VLM: pretrained timm ViT weights (model.safetensors or pytorch_model.bin).")
   Path imageWeights;
 
@@ -139,6 +143,7 @@ final class TrainCommand implements Callable<Integer> {
     o.augment = augment;
     o.rareRepeats = rareRepeats;
     o.rareWeight = rareWeight;
+    o.lrSchedule = lrSchedule;
     o.imageWeights = imageWeights;
     o.textWeights = textWeights;
     o.lenient = lenient;

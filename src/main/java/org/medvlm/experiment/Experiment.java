@@ -89,6 +89,7 @@ public final class Experiment {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("epochs", r.history().size());
     settings.put("learning_rate", o.lr);
+    settings.put("learning_rate_schedule", o.lrSchedule);
     settings.put("batch", o.batch);
     settings.put("size", o.size);
     settings.put("spacing_mm", o.spacing);

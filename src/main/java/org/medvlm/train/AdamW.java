@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class AdamW {
   private final List<Parameter> params;
-  private final float lr;
+  private float lr;
   private final float weightDecay;
   private final float beta1 = 0.9f;
   private final float beta2 = 0.999f;
@@ -47,6 +47,11 @@ public final class AdamW {
   public AdamW clipGradients(float maxNorm) {
     this.maxNorm = maxNorm;
     return this;
+  }
+
+  /** Sets the step size of the following updates (a learning-rate schedule). */
+  public void setLearningRate(float lr) {
+    this.lr = lr;
   }
 
   public long steps() {

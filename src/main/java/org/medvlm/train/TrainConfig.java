@@ -20,9 +20,11 @@ import org.medvlm.preprocess.PreprocessConfig;
  *     voxels than the median organ) is seen, the rarer the more often; 1 = plain epochs
  * @param rareWeight at most how much a rare organ's pixels weigh in the cross-entropy, by
  *     sqrt(median organ voxels / its voxels); 1 = unweighted
+ * @param schedule how the learning rate moves over the run (null, in checkpoints made before it
+ *     existed: constant)
  */
 public record TrainConfig(int epochs, int batchSize, float learningRate, float weightDecay, long seed, List<Organ> organs,
-    PreprocessConfig preprocess, AugmentConfig augment, int rareRepeats, float rareWeight) {
+    PreprocessConfig preprocess, AugmentConfig augment, int rareRepeats, float rareWeight, LearningRateSchedule schedule) {
   public TrainConfig {
     if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1");
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1");
@@ -30,5 +32,6 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, float w
     if (rareRepeats < 1) throw new IllegalArgumentException("rare-organ repeats must be at least 1");
     if (!(rareWeight >= 1)) throw new IllegalArgumentException("rare-organ weight must be at least 1");
     organs = List.copyOf(organs);
+    if (schedule == null) schedule = LearningRateSchedule.CONSTANT;
   }
 }

@@ -154,6 +154,7 @@ public final class Trainer {
             long sampleSeed = (config.seed() * 31 + epoch) * 1_000_003L + k;
             batch.add(aug.apply(new Augmenter.Sample(v.input(at[1]), v.labelSlice(at[1]), v.size()), sampleSeed));
           }
+          opt.setLearningRate((float) (config.learningRate() * config.schedule().factor((long) epoch * steps + s, (long) config.epochs() * steps)));
           double loss = TrainStep.run(task, root, replicas, opt, batch);
           if (!Double.isNaN(loss)) {
             lossSum += loss;

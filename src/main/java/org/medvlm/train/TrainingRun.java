@@ -52,6 +52,7 @@ public final class TrainingRun {
     public String augment = "safe";
     public int rareRepeats = 1;
     public float rareWeight = 1;
+    public String lrSchedule = "constant";
     public Path imageWeights;
     public Path textWeights;
     public boolean lenient;
@@ -114,7 +115,13 @@ public final class TrainingRun {
     if (o.rareRepeats < 1) throw new BadInputException("--rare-repeats", "must be at least 1");
     if (!(o.rareWeight >= 1)) throw new BadInputException("--rare-weight", "must be at least 1");
     if (!(o.absentShare >= 0 && o.absentShare <= 1)) throw new BadInputException("--absent-share", "must be between 0 and 1");
-    TrainConfig cfg = new TrainConfig(epochCount, o.batch, o.lr, o.weightDecay, o.seed, organList, pre, aug, o.rareRepeats, o.rareWeight);
+    LearningRateSchedule schedule;
+    try {
+      schedule = LearningRateSchedule.named(o.lrSchedule);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--lr-schedule", e.getMessage());
+    }
+    TrainConfig cfg = new TrainConfig(epochCount, o.batch, o.lr, o.weightDecay, o.seed, organList, pre, aug, o.rareRepeats, o.rareWeight, schedule);
     SegmentationTask task = vlm ? medVlmTask(o, organList, err) : new UNetTask(net, organList, o.size);
     if (o.batch < devs.size()) throw new BadInputException("--batch", o.batch + " is smaller than the " + devs.size() + " devices it is split over");
     err.printf(Locale.ROOT, "training %s on %d cases (validation %d); output %s%n", o.model, sp.train().size(), sp.validation().size(), out);

@@ -32,8 +32,13 @@ class ResumeTest {
   }
 
   private static TrainConfig config(int epochs) {
+    return config(epochs, LearningRateSchedule.CONSTANT);
+  }
+
+  /** Cosine depends on the run's length: only a resumed run of the same --epochs replays it exactly. */
+  private static TrainConfig config(int epochs, LearningRateSchedule schedule) {
     PreprocessConfig pre = PreprocessConfig.defaults().withSpacing(new double[] {6, 6, Double.NaN}).withSize(32);
-    return new TrainConfig(epochs, 4, 1e-3f, 1e-4f, 5, ORGANS, pre, AugmentConfig.defaults(), 2, 1f);
+    return new TrainConfig(epochs, 4, 1e-3f, 1e-4f, 5, ORGANS, pre, AugmentConfig.defaults(), 2, 1f, schedule);
   }
 
   private static UNetTask task() {
@@ -41,9 +46,13 @@ class ResumeTest {
   }
 
   private static Trainer.Result train(Path out, int epochs, boolean resume) throws Exception {
+    return train(out, config(epochs), resume);
+  }
+
+  private static Trainer.Result train(Path out, TrainConfig config, boolean resume) throws Exception {
     Dataset d = Dataset.open(data, null);
     Split s = Split.of(d.cases(), "2/1", 1);
-    return new Trainer(task(), config(epochs), out, Device.cpu(), TrainingListener.SILENT).run(d, s, resume);
+    return new Trainer(task(), config, out, Device.cpu(), TrainingListener.SILENT).run(d, s, resume);
   }
 
   @Test
@@ -88,17 +97,18 @@ class ResumeTest {
   void stoppedMidEpochResumesWithTheNextStep() throws Exception {
     Dataset d = Dataset.open(data, null);
     Split s = Split.of(d.cases(), "2/1", 1);
-    Trainer.Result whole = train(tmp.resolve("whole"), 3, false);
+    TrainConfig cosine = config(3, LearningRateSchedule.COSINE); // the learning rate is a function of the step: it replays too
+    Trainer.Result whole = train(tmp.resolve("whole"), cosine, false);
     int perEpoch = (int) Math.ceil(whole.history().get(0).samplesPerSecond() * whole.history().get(0).seconds() / 4.0 - 1e-6);
     assertTrue(perEpoch >= 3, "several steps per epoch: " + perEpoch);
     int stopAt = perEpoch + 2; // two steps into the second epoch
-    Trainer.Result stopped = new Trainer(task(), config(3), tmp.resolve("parts"), Device.cpu(), stopAfter(stopAt)).run(d, s, false);
+    Trainer.Result stopped = new Trainer(task(), cosine, tmp.resolve("parts"), Device.cpu(), stopAfter(stopAt)).run(d, s, false);
     assertEquals(1, stopped.history().size(), "one finished epoch");
     Checkpoint c = Checkpoint.read(tmp.resolve("parts/latest.ckpt"));
     var partial = c.meta().getAsJsonObject("partial_epoch");
     assertEquals(1, partial.get("epoch").getAsInt());
     assertEquals(2, partial.get("steps").getAsInt());
-    Trainer.Result resumed = train(tmp.resolve("parts"), 3, true);
+    Trainer.Result resumed = train(tmp.resolve("parts"), cosine, true);
     for (int e = 0; e < 3; e++) {
       assertEquals(whole.history().get(e).trainLoss(), resumed.history().get(e).trainLoss(), 1e-5, "epoch " + (e + 1));
       assertEquals(whole.history().get(e).meanValDice(), resumed.history().get(e).meanValDice(), 1e-5);

@@ -20,7 +20,7 @@ class TrainerTest {
 
   static TrainConfig tiny(int epochs, List<Organ> organs) {
     PreprocessConfig pre = PreprocessConfig.defaults().withSpacing(new double[] {3, 3, Double.NaN}).withSize(64);
-    return new TrainConfig(epochs, 4, 2e-3f, 1e-4f, 7, organs, pre, AugmentConfig.none(), 1, 1f);
+    return new TrainConfig(epochs, 4, 2e-3f, 1e-4f, 7, organs, pre, AugmentConfig.none(), 1, 1f, LearningRateSchedule.CONSTANT);
   }
 
   @Test
