@@ -88,7 +88,7 @@ public final class BertEncoder extends ExplicitBlock {
     NDArray positions = local(value(ps, positionEmbeddings, ids, training).get(new NDIndex("0:{}", len)), ids);
     NDArray types = local(value(ps, tokenTypeEmbeddings, ids, training).get(new NDIndex("0:1")), ids);
     NDArray x = embeddingNorm.apply(ps, words.add(positions).add(types), training);
-    for (Layer l : layers) x = l.apply(ps, x, mask, training);
+    for (Layer l : layers) x = scoped(x, training, in -> l.apply(ps, in, mask, training));
     NDArray m = mask.toType(x.getDataType(), false).expandDims(2);
     NDArray pooled = x.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1f));
     return new Output(x, pooled);

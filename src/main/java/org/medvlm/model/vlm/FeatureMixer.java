@@ -58,7 +58,7 @@ public final class FeatureMixer extends ExplicitBlock {
   public NDArray mix(ParameterStore ps, NDArray image, NDArray text, NDArray textMask, boolean training) {
     NDArray t = textProj.apply(ps, text, training);
     NDArray x = image;
-    for (Layer b : blocks) x = b.apply(ps, x, t, textMask, training);
+    for (Layer b : blocks) x = scoped(x, training, in -> b.apply(ps, in, t, textMask, training));
     return norm.apply(ps, x, training);
   }
 }

@@ -100,7 +100,7 @@ public final class VitEncoder extends ExplicitBlock {
     x = x.reshape(n, d, -1).transpose(0, 2, 1);
     NDArray cls = local(value(ps, clsToken, x, training).broadcast(n, 1, d), x);
     x = NDArrays.concat(new NDList(cls, x), 1).add(value(ps, posEmbed, x, training));
-    for (Layer b : blocks) x = b.apply(ps, x, training);
+    for (Layer b : blocks) x = scoped(x, training, in -> b.apply(ps, in, training));
     return norm.apply(ps, x, training);
   }
 }
