@@ -432,9 +432,33 @@ public final class MedVlmTask implements SegmentationTask {
   /** The validation loss when the prompts are those of {@code lossOrgans}. */
   private record Decoded(double lossSum, int batches) {}
 
-  /** Decodes every (slice, prompt) pair of a volume into {@code sink}, in slice order and, per slice, prompt order. */
+  /**
+   * Mask probabilities of attended pairs of one slice, one S^2 map after the other: a pair whose
+   * presence score is below 0.5 gets an empty map without running the upsampling at all (the
+   * most expensive part of decoding, and most organs are absent from most slices).
+   */
+  private float[] presentMasks(NDManager chunk, ParameterStore ps, MaskDecoder.Attended a, List<NDArray> details, int s2) {
+    boolean[] present = Activation.sigmoid(a.presence()).gte(0.5f).toBooleanArray();
+    long[] keep = java.util.stream.IntStream.range(0, present.length).filter(j -> present[j]).asLongStream().toArray();
+    float[] p = new float[present.length * s2];
+    if (keep.length == 0) return p;
+    MaskDecoder.Attended kept = keep.length == present.length ? a : a.select(chunk.create(keep));
+    float[] maps = Activation.sigmoid(model.masks(ps, kept, details, false)).toFloatArray();
+    for (int k = 0; k < keep.length; k++) System.arraycopy(maps, k * s2, p, (int) keep[k] * s2, s2);
+    return p;
+  }
+
+  /**
+   * Decodes every (slice, prompt) pair of a volume into {@code sink}, in slice order and, per
+   * slice, prompt order. The image encoder runs per batch of slices; the mixer and decoder per
+   * slice, on its prompts in chunks of at most {@link #PAIR_WIDTH_BUDGET} / image width pairs,
+   * each chunk in a manager of its own (its full-resolution maps are freed with it). The slice's
+   * detail maps are broadcast over its prompts rather than copied per pair.
+   */
   private Decoded decodeVolume(NDManager manager, ParameterStore ps, PreparedVolume v, List<String> texts, List<Organ> lossOrgans, int batchSize, Sink sink) {
     int s2 = v.size() * v.size();
+    int prompts = texts.size();
+    int chunks = (prompts + maxPairsPerChunk() - 1) / maxPairsPerChunk(); // even chunks: 13 prompts at most 4 a chunk -> 4 + 3 + 3 + 3
     double lossSum = 0;
     int batches = 0;
     try (NDManager shared = manager.newSubManager()) {
@@ -443,40 +467,47 @@ public final class MedVlmTask implements SegmentationTask {
         int n = Math.min(batchSize, v.depth() - z0);
         try (NDManager step = shared.newSubManager()) {
           MedVlm.ImageFeatures features = model.encodeImages(ps, slices(step, v, z0, n), false);
-          int pairs = n * texts.size();
           double batchLoss = 0;
-          // the mixer's tokens and the decoder's full-resolution maps are per (slice, prompt) pair: decode a chunk at a time
-          int chunkPairs = Math.max(1, PAIR_WIDTH_BUDGET / model.config().vit().dim());
-          for (int p0 = 0; p0 < pairs; p0 += chunkPairs) {
-            int m = Math.min(chunkPairs, pairs - p0);
-            try (NDManager chunk = step.newSubManager()) {
-              long[] imageIndex = new long[m];
-              long[] textIndex = new long[m];
-              for (int j = 0; j < m; j++) {
-                imageIndex[j] = (p0 + j) / texts.size();
-                textIndex[j] = (p0 + j) % texts.size();
-              }
-              MaskDecoder.Output o = model.decode(ps, features, chunk.create(imageIndex), text.output(), text.mask(), chunk.create(textIndex), false);
-              if (lossOrgans != null) {
-                float[] target = new float[m * s2];
-                float[] presence = new float[m];
-                float[] weight = new float[m];
-                java.util.Arrays.fill(weight, 1f);
-                for (int j = 0; j < m; j++) {
-                  int[] l = v.labelSlice(z0 + (int) imageIndex[j]);
-                  int id = lossOrgans.get((int) textIndex[j]).id();
-                  for (int i = 0; i < s2; i++) {
-                    if (l[i] == id) {
-                      target[j * s2 + i] = 1;
-                      presence[j] = 1;
+          for (int j = 0; j < n; j++) {
+            int z = z0 + j;
+            for (int c = 0; c < chunks; c++) {
+              int k0 = c * prompts / chunks;
+              int m = (c + 1) * prompts / chunks - k0;
+              try (NDManager chunk = step.newSubManager()) {
+                long[] imageIndex = new long[m];
+                long[] textIndex = new long[m];
+                for (int i = 0; i < m; i++) {
+                  imageIndex[i] = j;
+                  textIndex[i] = k0 + i;
+                }
+                List<NDArray> details = features.detailsOf(j);
+                details.forEach(d -> d.attach(chunk));
+                MaskDecoder.Attended a = model.attend(ps, features, chunk.create(imageIndex), text.output(), text.mask(), chunk.create(textIndex), false);
+                float[] p;
+                if (lossOrgans != null) {
+                  MaskDecoder.Output o = new MaskDecoder.Output(model.masks(ps, a, details, false), a.presence());
+                  float[] target = new float[m * s2];
+                  float[] presence = new float[m];
+                  float[] weight = new float[m];
+                  java.util.Arrays.fill(weight, 1f);
+                  int[] l = v.labelSlice(z);
+                  for (int i = 0; i < m; i++) {
+                    int id = lossOrgans.get(k0 + i).id();
+                    for (int q = 0; q < s2; q++) {
+                      if (l[q] == id) {
+                        target[i * s2 + q] = 1;
+                        presence[i] = 1;
+                      }
                     }
                   }
+                  batchLoss += lossOf(chunk, o, target, presence, weight).getFloat() * m / (n * prompts); // the batch's mean over its pairs
+                  NDArray present = Activation.sigmoid(o.presence()).gte(0.5f).toType(o.masks().getDataType(), false);
+                  p = Activation.sigmoid(o.masks()).mul(present.reshape(-1, 1, 1)).toFloatArray();
+                } else {
+                  p = presentMasks(chunk, ps, a, details, s2);
                 }
-                batchLoss += lossOf(chunk, o, target, presence, weight).getFloat() * m / pairs; // the batch's mean over its pairs
+                for (int i = 0; i < m; i++) sink.accept(k0 + i, z, p, i * s2);
               }
-              NDArray present = Activation.sigmoid(o.presence()).gte(0.5f).toType(o.masks().getDataType(), false);
-              float[] p = Activation.sigmoid(o.masks()).mul(present.reshape(-1, 1, 1)).toFloatArray();
-              for (int j = 0; j < m; j++) sink.accept((int) textIndex[j], z0 + (int) imageIndex[j], p, j * s2);
             }
           }
           if (lossOrgans != null) {
@@ -487,5 +518,10 @@ public final class MedVlmTask implements SegmentationTask {
       }
     }
     return new Decoded(lossSum, batches);
+  }
+
+  /** How many (slice, prompt) pairs the mixer and decoder take at a time at inference. */
+  private int maxPairsPerChunk() {
+    return Math.max(1, PAIR_WIDTH_BUDGET / model.config().vit().dim());
   }
 }

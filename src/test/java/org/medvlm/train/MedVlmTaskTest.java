@@ -29,6 +29,8 @@ class MedVlmTaskTest {
   static final List<Organ> ORGANS = List.of(Organ.SPLEEN, Organ.LIVER);
   static PreparedVolume volume;
   static List<Integer> slices = new ArrayList<>();
+  /** Slices showing neither organ: the presence score learns to say "not here" from them. */
+  static List<Integer> empty = new ArrayList<>();
 
   @BeforeAll
   static void phantom() throws Exception {
@@ -41,6 +43,11 @@ class MedVlmTaskTest {
       long liver = java.util.Arrays.stream(l).filter(v -> v == Organ.LIVER.id()).count();
       if (spleen > 40 && liver > 40) slices.add(z);
     }
+    for (int z = 0; z < volume.depth() && empty.size() < 2; z += 5) {
+      int zz = z;
+      if (java.util.Arrays.stream(volume.labelSlice(zz)).noneMatch(v -> v == Organ.SPLEEN.id() || v == Organ.LIVER.id())) empty.add(zz);
+    }
+    assertEquals(2, empty.size(), "phantom slices showing neither organ");
     assertEquals(4, slices.size(), "phantom slices showing spleen and liver");
   }
 
@@ -64,7 +71,7 @@ class MedVlmTaskTest {
       Engine.getInstance().setRandomSeed(3);
       MedVlmConfig cfg = MedVlmConfig.named(MedVlmConfig.TINY, 64, tok.vocabularySize(), 1);
       MedVlmTask task = new MedVlmTask(cfg, ORGANS, tok, lib, 0.5f, false);
-      task.block().initialize(root, DataType.FLOAT32, task.inputShape(4));
+      task.block().initialize(root, DataType.FLOAT32, task.inputShape(6));
       task.prepareForTraining();
       var params = TrainStep.trainableParameters(task.block());
       var count = org.medvlm.model.vlm.ParameterCount.of(task.block());
@@ -77,6 +84,7 @@ class MedVlmTaskTest {
       for (int step = 0; step < 400; step++) {
         List<Augmenter.Sample> batch = new ArrayList<>(); // a new seed per step, as the trainer gives: other phrasings
         for (int z : slices) batch.add(new Augmenter.Sample(volume.input(z), volume.labelSlice(z), 64, step * 1000L + z));
+        for (int z : empty) batch.add(new Augmenter.Sample(volume.input(z), volume.labelSlice(z), 64, step * 1000L + z));
         last = TrainStep.run(task, root, ps, opt, batch);
         if (step == 0) first = last;
       }
@@ -85,6 +93,23 @@ class MedVlmTaskTest {
       }
       System.out.printf("tiny Med-VLM: loss %.3f -> %.3f in %.1f s%n", first, last, (System.nanoTime() - t0) / 1e9);
       float[][] probs = task.probabilities(root, ps, volume, List.of(task.promptFor(Organ.SPLEEN), task.promptFor(Organ.LIVER)), 8);
+      // inference upsamples only the pairs the presence score keeps; validation decodes every pair: same labels
+      int[] gated = task.predict(root, ps, volume, 8, ORGANS);
+      int[] everyPair = task.validate(root, ps, volume, 8).labels();
+      assertArrayEquals(everyPair, gated, "presence-gated decoding changes no label");
+      int slicesWithout = 0;
+      for (int z = 0; z < volume.depth(); z++) {
+        boolean any = false;
+        for (int i = 0; i < 64 * 64 && !any; i++) any = probs[0][z * 64 * 64 + i] > 0;
+        if (!any) slicesWithout++;
+      }
+      assertTrue(slicesWithout > 0 && slicesWithout < volume.depth(), "the spleen is skipped on some slices and decoded on others: " + slicesWithout);
+      for (int z : empty) {
+        for (int k = 0; k < 2; k++) {
+          int zz = z, kk = k;
+          assertTrue(java.util.stream.IntStream.range(0, 64 * 64).allMatch(i -> probs[kk][zz * 64 * 64 + i] == 0), "slice " + z + " shows neither organ: presence says not here");
+        }
+      }
       int s2 = 64 * 64;
       for (int z : slices) {
         int[] l = volume.labelSlice(z);

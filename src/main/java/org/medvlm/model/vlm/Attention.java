@@ -78,10 +78,11 @@ final class Attention extends ExplicitBlock {
     long lq = qx.getShape().get(1);
     long lk = kx.getShape().get(1);
     int dh = inner / heads;
-    NDArray qh = qx.reshape(n, lq, heads, dh).transpose(0, 2, 1, 3);
+    // the 1 / sqrt(dh) scale goes on the queries, Lk / dh times fewer multiplications than on the scores
+    NDArray qh = qx.mul(1.0 / Math.sqrt(dh)).reshape(n, lq, heads, dh).transpose(0, 2, 1, 3);
     NDArray kh = kx.reshape(n, lk, heads, dh).transpose(0, 2, 3, 1);
     NDArray vh = vx.reshape(n, lk, heads, dh).transpose(0, 2, 1, 3);
-    NDArray scores = qh.matMul(kh).mul(1.0 / Math.sqrt(dh));
+    NDArray scores = qh.matMul(kh);
     if (keyMask != null) {
       // padded keys get a large negative score (BERT's extended attention mask)
       scores = scores.add(keyMask.toType(scores.getDataType(), false).sub(1).mul(1e9f).reshape(n, 1, 1, lk));

@@ -47,6 +47,11 @@ final class LoraLinear extends ExplicitBlock {
     }
   }
 
+  /** Sets every output's bias (an initialised layer with a bias). */
+  void fillBias(float value) {
+    bias.getArray().set(new ai.djl.ndarray.index.NDIndex("..."), value);
+  }
+
   boolean hasAdapter() {
     return loraA != null;
   }

@@ -3,6 +3,7 @@ package org.medvlm.model.vlm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
@@ -52,7 +53,7 @@ public final class MaskDecoder extends ExplicitBlock {
     this.grid = grid;
     int c = config.dim();
     int s = Integer.numberOfTrailingZeros(patch);
-    if (patch != 1 << s) throw new IllegalArgumentException("patch size must be a power of two, not " + patch);
+    if (patch != 1 << s || s < 2) throw new IllegalArgumentException("patch size must be a power of two of at least 4, not " + patch);
     this.stages = s;
     inputProj = addChildBlock("input_proj", new LoraLinear(imageDim, c));
     ExplicitBlock convs = new ExplicitBlock() {};
@@ -95,6 +96,15 @@ public final class MaskDecoder extends ExplicitBlock {
     addChildBlock("presence_head", presenceList);
   }
 
+  /**
+   * For speed and memory benchmarks of untrained models: makes the presence score say "present"
+   * for every pair (output bias +20), so inference upsamples every pair, the worst case; an
+   * untrained model would otherwise skip an arbitrary share of them.
+   */
+  public void presumeEveryOrganPresent() {
+    presence.get(presence.size() - 1).fillBias(20f);
+  }
+
   public DecoderConfig config() {
     return config;
   }
@@ -111,11 +121,31 @@ public final class MaskDecoder extends ExplicitBlock {
   }
 
   /**
+   * The decoder up to the mask: after the two-way transformer, per pair, the attended image
+   * grid (N, C, G, G), the mask token (N, C) and the presence logit (N). {@link #masks} turns it
+   * into mask logits; inference calls it only for the pairs whose presence score says the organ
+   * is there.
+   */
+  public record Attended(NDArray image, NDArray maskToken, NDArray presence) {
+    /** The pairs at {@code index} (int64). */
+    public Attended select(NDArray index) {
+      NDIndex at = new NDIndex("{}", index);
+      return new Attended(image.get(at), maskToken.get(at), presence.get(at));
+    }
+  }
+
+  /**
    * @param mixed mixed image tokens (N, G^2, D)
    * @param prompt pooled text vectors (N, Dt)
-   * @param details {@link #details} of the same N images (finest first)
+   * @param details {@link #details} of the same N images, or of one image shared by all (finest first)
    */
   public Output decode(ParameterStore ps, NDArray mixed, NDArray prompt, List<NDArray> details, boolean training) {
+    Attended a = attend(ps, mixed, prompt, training);
+    return new Output(masks(ps, a, details, training), a.presence());
+  }
+
+  /** Input projection, dilated convolutions, two-way transformer and presence head (see {@link #decode}). */
+  public Attended attend(ParameterStore ps, NDArray mixed, NDArray prompt, boolean training) {
     long n = mixed.getShape().get(0);
     int c = config.dim();
     NDArray x = inputProj.apply(ps, mixed, training).transpose(0, 2, 1).reshape(n, c, grid, grid);
@@ -130,18 +160,24 @@ public final class MaskDecoder extends ExplicitBlock {
     NDArray[] out = transformer.apply(ps, tokens, image, value(ps, imagePe, x, training), training);
     NDArray presenceToken = out[0].get(":, 0, :");
     NDArray maskToken = out[0].get(":, 1, :");
-    NDArray feat = out[1].transpose(0, 2, 1).reshape(n, c, grid, grid);
-    for (int i = 0; i < stages; i++) {
+    NDArray present = mlp(ps, presence, presenceToken, training).reshape(n);
+    return new Attended(out[1].transpose(0, 2, 1).reshape(n, c, grid, grid), maskToken, present);
+  }
+
+  /**
+   * Per-pixel mask logits (N, S, S): upsampling with the detail path ({@code details} of the N
+   * pairs' images, or of the one image they share, finest first), then the hypernetwork's weights.
+   */
+  public NDArray masks(ParameterStore ps, Attended a, List<NDArray> details, boolean training) {
+    NDArray feat = a.image();
+    for (int i = 0; i < stages - 1; i++) {
       feat = up.get(i).apply(ps, feat, training);
       if (i == 0) feat = upNorm.apply2d(ps, feat, training);
       feat = Activation.gelu(feat.add(details.get(stages - 1 - i)));
     }
-    NDArray w = mlp(ps, hyper, maskToken, training);
-    long size = feat.getShape().get(2);
-    long ch = feat.getShape().get(1);
-    NDArray masks = w.expandDims(1).matMul(feat.reshape(n, ch, size * size)).reshape(n, size, size);
-    NDArray present = mlp(ps, presence, presenceToken, training).reshape(n);
-    return new Output(masks, present);
+    NDArray w = mlp(ps, hyper, a.maskToken(), training);
+    // the last stage and the hypernetwork's dot product in one: the full-resolution map is never shuffled
+    return up.get(stages - 1).applyGeluDot(ps, feat, details.get(0), w, training);
   }
 
   private static NDArray mlp(ParameterStore ps, List<LoraLinear> layers, NDArray x, boolean training) {

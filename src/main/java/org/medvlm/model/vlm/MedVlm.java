@@ -20,9 +20,10 @@ public final class MedVlm extends ExplicitBlock {
 
   /** Per-slice results of the image side: patch tokens (B, G^2, D) and the decoder's detail maps. */
   public record ImageFeatures(NDArray tokens, List<NDArray> details) {
-    ImageFeatures select(NDArray index) {
-      NDIndex at = new NDIndex("{}", index);
-      return new ImageFeatures(tokens.get(at), details.stream().map(d -> d.get(at)).toList());
+    /** The detail maps of one slice (1, C, H, W), to be broadcast over that slice's prompts. */
+    public List<NDArray> detailsOf(int slice) {
+      NDIndex at = new NDIndex("{}:{}", slice, slice + 1);
+      return details.stream().map(d -> d.get(at)).toList();
     }
   }
 
@@ -37,6 +38,10 @@ public final class MedVlm extends ExplicitBlock {
 
   public MedVlmConfig config() {
     return config;
+  }
+
+  public MaskDecoder decoder() {
+    return decoder;
   }
 
   public VitEncoder imageEncoder() {
@@ -77,18 +82,38 @@ public final class MedVlm extends ExplicitBlock {
    */
   public MaskDecoder.Output decode(ParameterStore ps, ImageFeatures images, NDArray imageIndex, BertEncoder.Output text, NDArray textMask,
       NDArray textIndex, boolean training) {
+    MaskDecoder.Attended a = attend(ps, images, imageIndex, text, textMask, textIndex, training);
+    NDIndex at = new NDIndex("{}", imageIndex);
+    List<NDArray> details = images.details().stream().map(d -> d.get(at)).toList();
+    details.forEach(d -> d.attach(imageIndex.getManager()));
+    return new MaskDecoder.Output(decoder.masks(ps, a, details, training), a.presence());
+  }
+
+  /**
+   * {@link #decode} up to the presence scores: the mixer and the decoder's transformer for each
+   * pair; {@link #masks} finishes the pairs that need a mask.
+   */
+  public MaskDecoder.Attended attend(ParameterStore ps, ImageFeatures images, NDArray imageIndex, BertEncoder.Output text, NDArray textMask,
+      NDArray textIndex, boolean training) {
     // the per-pair copies (and so everything computed from them) belong to the index arrays' manager:
     // a caller decoding a batch in chunks frees each chunk's full-resolution maps when it closes that manager
     ai.djl.ndarray.NDManager pairs = imageIndex.getManager();
-    ImageFeatures img = images.select(imageIndex);
-    img.tokens().attach(pairs);
-    img.details().forEach(d -> d.attach(pairs));
+    NDArray tokens = images.tokens().get(new NDIndex("{}", imageIndex));
+    tokens.attach(pairs);
     NDIndex t = new NDIndex("{}", textIndex);
     NDArray states = text.states().get(t);
     NDArray mask = textMask.get(t);
     NDArray pooled = text.pooled().get(t);
     for (NDArray a : List.of(states, mask, pooled)) a.attach(pairs);
-    NDArray mixed = mixer.mix(ps, img.tokens(), states, mask, training);
-    return decoder.decode(ps, mixed, pooled, img.details(), training);
+    NDArray mixed = mixer.mix(ps, tokens, states, mask, training);
+    return decoder.attend(ps, mixed, pooled, training);
+  }
+
+  /**
+   * Mask logits (N, S, S) of attended pairs ({@link #attend}, or a selection of them);
+   * {@code details}: the detail maps of their N images, or of the one image they all show.
+   */
+  public NDArray masks(ParameterStore ps, MaskDecoder.Attended attended, List<NDArray> details, boolean training) {
+    return decoder.masks(ps, attended, details, training);
   }
 }

@@ -69,6 +69,26 @@ class LayersTest {
   }
 
   @Test
+  void fusedLastStageEqualsTheMapThenTheWeightedSum() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(2);
+      TransposedConv2x2 t = new TransposedConv2x2(5, 4);
+      t.initialize(m, DataType.FLOAT32, new Shape(1, 5, 3, 3));
+      t.getParameters().get("bias").getArray().set(new float[] {0.3f, -0.2f, 0.1f, 0.7f});
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray x = m.randomNormal(new Shape(3, 5, 3, 4));
+      NDArray w = m.randomNormal(new Shape(3, 4));
+      for (NDArray add : new NDArray[] {m.randomNormal(new Shape(3, 4, 6, 8)), m.randomNormal(new Shape(1, 4, 6, 8))}) {
+        NDArray map = Activation.gelu(t.apply(ps, x, false).add(add)); // (3, 4, 6, 8)
+        NDArray expected = w.reshape(3, 4, 1, 1).mul(map).sum(new int[] {1});
+        NDArray actual = t.applyGeluDot(ps, x, add, w, false);
+        assertEquals(new Shape(3, 6, 8), actual.getShape());
+        assertTrue(actual.allClose(expected, 1e-5, 1e-5, false), "add of " + add.getShape() + ": " + actual.sub(expected).abs().max().getFloat());
+      }
+    }
+  }
+
+  @Test
   void paddingDoesNotChangeBertOutputs() {
     try (NDManager m = NDManager.newBaseManager()) {
       BertEncoder bert = new BertEncoder(new BertConfig(50, 16, 2, 2, 32, 32, 2), LoraConfig.none());
