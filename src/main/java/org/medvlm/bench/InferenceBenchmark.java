@@ -32,7 +32,7 @@ public final class InferenceBenchmark {
    * @param oneOrganSeconds one organ (median)
    */
   public record Result(String variant, int size, int slices, int organs, int batch, double sharedSeconds, double perOrganSeconds, double oneOrganSeconds,
-      double matmulGflops, String device) {
+      double matmulGflops, String device, List<OpProfile.Op> profile) {
     public double sharingSpeedup() {
       return perOrganSeconds / sharedSeconds;
     }
@@ -42,7 +42,9 @@ public final class InferenceBenchmark {
     }
   }
 
-  public static Result run(String variant, int size, int slices, int batch, int repeats, Device device, Consumer<String> progress) throws Exception {
+  /** @param profileTrace where to write a PyTorch operator trace of one more 13-organ pass (null: none) */
+  public static Result run(String variant, int size, int slices, int batch, int repeats, Device device, java.nio.file.Path profileTrace,
+      Consumer<String> progress) throws Exception {
     var phantom = PhantomGenerator.generate(1, 1, 256, slices);
     PreprocessConfig pre = PreprocessConfig.defaults().withSize(size);
     PreparedVolume v = new Preprocessor(pre).prepare(phantom.image());
@@ -53,6 +55,7 @@ public final class InferenceBenchmark {
       MedVlmTask task = MedVlmTask.withPromptVocabulary(variant, size, 1, organs, lib, 64, 0.25f, false);
       progress.accept("bench infer: " + variant + " at " + size + " px on " + device + ", " + v.depth() + " slices, batch " + batch);
       task.block().initialize(root, DataType.FLOAT32, task.inputShape(batch));
+      task.model().decoder().presumeEveryOrganPresent(); // the worst case: every pair upsampled
       ParameterStore ps = new ParameterStore(root, false);
       List<String> prompts = organs.stream().map(task::promptFor).toList();
       task.probabilities(root, ps, v, prompts.subList(0, 1), batch); // warm-up
@@ -71,7 +74,9 @@ public final class InferenceBenchmark {
         one[r] = (System.nanoTime() - t0) / 1e9;
         progress.accept(String.format(java.util.Locale.ROOT, "  repeat %d: shared %.2f s, per organ %.2f s, one organ %.2f s", r + 1, shared[r], perOrgan[r], one[r]));
       }
-      return new Result(variant, size, v.depth(), organs.size(), batch, IoBenchmark.median(shared), IoBenchmark.median(perOrgan), IoBenchmark.median(one), matmulGflops(root), device.toString());
+      List<OpProfile.Op> ops = profileTrace == null ? List.of() : OpProfile.run(profileTrace, () -> task.probabilities(root, ps, v, prompts, batch));
+      return new Result(variant, size, v.depth(), organs.size(), batch, IoBenchmark.median(shared), IoBenchmark.median(perOrgan), IoBenchmark.median(one),
+          matmulGflops(root), device.toString(), ops);
     }
   }
 

@@ -32,9 +32,12 @@ import picocli.CommandLine.Parameters;
         "memory: peak RSS of segment, all 13 organs of a 512 x 512 x --rss-slices int16 CT (default 200), in a fresh JVM per model",
         "    (Med-VLM Small; with --large also Large; random weights), then resident memory over --steps U-Net training steps",
         "    after a warm-up (drift should stay within 5%).",
+        "scan: the headline: segment, all 13 organs of --ct (a real scan), end to end in a fresh JVM, Med-VLM Small at 1.5 mm / 224 px",
+        "    and at 3 mm / 112 px (TotalSegmentator --fast's resolution), random weights with every organ decoded on every slice",
+        "    (the worst case); median wall time of --repeats runs (at most 3) and peak RSS. Part of all when --ct is given.",
         "Warm-up runs are excluded; figures are medians of --repeats runs."})
 final class BenchCommand implements Callable<Integer> {
-  enum Target { io, infer, volume, models, train, memory, all }
+  enum Target { io, infer, volume, models, train, memory, scan, all }
 
   @Parameters(index = "0", defaultValue = "all", paramLabel = "TARGET", description = "What to measure: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Target target;
@@ -64,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
   int rssSlices;
 
   @Option(names = "--rss-java-opts", defaultValue = "", paramLabel = "OPTS",
-      description = "memory: JVM options of the segment runs, e.g. -Xmx2g (default: none, as bin/medvlm without MEDVLM_JAVA_OPTS).")
+      description = "memory, scan: JVM options of the segment runs, e.g. -Xmx2g (default: none, as bin/medvlm without MEDVLM_JAVA_OPTS).")
   String rssJavaOpts;
 
   @Option(names = "--memory-model", defaultValue = "unet", paramLabel = "NAME",
@@ -86,6 +89,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "infer: cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
   String device;
 
+  @Option(names = "--profile", paramLabel = "TRACE",
+      description = "infer: also run the 13 organs once under PyTorch's operator profiler, write its trace (chrome://tracing, Perfetto) and print the operators that take the most time.")
+  Path profile;
+
   @Option(names = "--volume-slices", defaultValue = "150", paramLabel = "N", description = "volume: slices of the test volume (default: ${DEFAULT-VALUE}).")
   int volumeSlices;
 
@@ -97,6 +104,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to keep the generated test volume (default: a temporary folder, deleted after).")
   Path workDir;
+
+  @Option(names = "--ct", paramLabel = "FILE", description = "scan: the real CT to segment (e.g. ../shared/data/real-ct/example_ct.nii.gz).")
+  Path ct;
 
   @Option(names = "--overwrite", description = "Replace an existing --json output.")
   boolean overwrite;
@@ -115,6 +125,8 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (repeats < 1) throw new BadInputException("--repeats", "must be at least 1");
     if (slices < 1) throw new BadInputException("--slices", "must be at least 1");
+    if (target == Target.scan && ct == null) throw new BadInputException("--ct", "bench scan needs the real CT to segment");
+    if (ct != null && !Files.isRegularFile(ct)) throw new BadInputException(ct, "no such file");
     if (json != null) AtomicFiles.checkWritable(json, overwrite);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -142,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!org.medvlm.model.vlm.MedVlmConfig.VARIANTS.contains(model)) {
           throw new BadInputException("--model", "unknown Med-VLM variant '" + model + "' (available: " + String.join(", ", org.medvlm.model.vlm.MedVlmConfig.VARIANTS) + ")");
         }
-        InferenceBenchmark.Result r = InferenceBenchmark.run(model, inferSize, inferSlices, batch, repeats, org.medvlm.infer.Devices.parse(device), err::println);
+        InferenceBenchmark.Result r = InferenceBenchmark.run(model, inferSize, inferSlices, batch, repeats, org.medvlm.infer.Devices.parse(device), profile, err::println);
         results.put("infer", r);
         results.put("infer_sharing_speedup", r.sharingSpeedup());
         out.printf(Locale.ROOT, "infer: %s at %d px on %s, %d slices, batch %d, %d repeats; engine matmul %.1f GFLOP/s%n",
@@ -151,6 +163,13 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %-34s %8.3f s%n", "13 organs, image encoded per organ", r.perOrganSeconds());
         out.printf(Locale.ROOT, "  %-34s %8.2f x%n", "speed-up from sharing the image", r.sharingSpeedup());
         out.printf(Locale.ROOT, "  %-34s %8.3f s   (%.2f slices/s)%n", "one organ", r.oneOrganSeconds(), r.slices() / r.oneOrganSeconds());
+        if (!r.profile().isEmpty()) {
+          double total = r.profile().stream().mapToDouble(org.medvlm.bench.OpProfile.Op::selfMs).sum();
+          out.printf(Locale.ROOT, "  operators of one 13-organ pass by self time (PyTorch profiler, %.2f s in operators; trace %s):%n", total / 1000, profile);
+          for (var op : r.profile().subList(0, Math.min(15, r.profile().size()))) {
+            out.printf(Locale.ROOT, "    %-32s %6d calls %9.1f ms  %5.1f %%%n", op.name(), op.calls(), op.selfMs(), 100 * op.selfMs() / total);
+          }
+        }
       }
       if (target == Target.volume || target == Target.all) {
         List<String> models = new java.util.ArrayList<>(List.of("unet", "medvlm-small"));
@@ -174,6 +193,17 @@ final class BenchCommand implements Callable<Integer> {
         if (target != Target.models) rows.addAll(r.training());
         for (var e : rows) {
           out.printf(Locale.ROOT, "  %-34s %8.2f %-12s %7.1f GFLOP/s  %.2f x matmul  (%s)%n", e.name(), e.itemsPerSecond(), e.unit(), e.gflops(), e.matmulRatio(), e.flopsNote());
+        }
+      }
+      if ((target == Target.scan || target == Target.all) && ct != null) {
+        List<String> opts = rssJavaOpts.isBlank() ? List.of() : List.of(rssJavaOpts.trim().split("\\s+"));
+        var scan = org.medvlm.bench.RealScanBenchmark.run(ct, dir.resolve("scan"), opts, Math.min(repeats, 3), err::println);
+        results.put("scan", scan);
+        out.printf(Locale.ROOT, "scan: segment, all 13 organs of %s, end to end in a fresh JVM%s, random weights, every pair decoded (worst case)%n",
+            ct.getFileName(), opts.isEmpty() ? "" : " (" + String.join(" ", opts) + ")");
+        for (var e : scan) {
+          out.printf(Locale.ROOT, "  %-34s %8.1f s  %6.2f GB peak RSS   (target 16 s, 3 GB)%n",
+              String.format(Locale.ROOT, "%s, %d px at %.1f mm", e.model(), e.size(), e.spacingMm()), e.seconds(), e.peakRssBytes() / 1e9);
         }
       }
       if (target == Target.memory || target == Target.all) {
