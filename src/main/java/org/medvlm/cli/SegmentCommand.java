@@ -76,6 +76,9 @@ final class SegmentCommand implements Callable<Integer> {
           + "volumes go to volumes.shard-I-of-N.csv, joined by merge-volumes.")
   String shard;
 
+  /** Phases of a single-case run, printed at its end. */
+  private PhaseTimes times = new PhaseTimes();
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -96,7 +99,9 @@ final class SegmentCommand implements Callable<Integer> {
     if (!Files.exists(input)) throw new BadInputException(input, "no such file or folder");
     PrintWriter err = spec.commandLine().getErr();
     ai.djl.Device dev = Devices.parse(device);
+    times = new PhaseTimes();
     try (Segmenter seg = Segmenter.open(model, dev)) {
+      times.mark("model");
       List<Organ> list = organs.trim().equalsIgnoreCase("all") ? seg.organs() : Organ.parseList(organs);
       err.println("model " + seg.source() + " (" + seg.organs().size() + " organs); device: " + Devices.describe(List.of(dev)));
       if (prompt != null) seg.promptable(); // fail before reading any input
@@ -107,6 +112,7 @@ final class SegmentCommand implements Callable<Integer> {
         Segmenter.Result r = segmentOne(seg, input, out, list);
         if (volumes != null) writeVolumes(volumes, Map.of(CaseId.of(input), r.volumesMl()), list);
         spec.commandLine().getOut().println(binary ? "wrote one mask per organ beside " + out + " (" + binaryTarget(out, list.get(0)).getFileName() + ", ...)" : "wrote " + out);
+        err.println(times);
         return Main.OK;
       }
       return segmentFolder(seg, list, part, err);
@@ -116,6 +122,7 @@ final class SegmentCommand implements Callable<Integer> {
   private Segmenter.Result segmentOne(Segmenter seg, Path in, Path target, List<Organ> list) throws IOException {
     Volume<FloatType> ct = VolumeIO.readImage(in);
     CtCheck.requireHu(ct, in.toString());
+    times.mark("read");
     if (prompt != null) {
       Volume<net.imglib2.type.numeric.integer.IntType> mask = seg.segmentPrompt(ct, prompt, batch, !noPostprocess,
           w -> spec.commandLine().getErr().println("warning: " + w));
@@ -132,7 +139,9 @@ final class SegmentCommand implements Callable<Integer> {
       return new Segmenter.Result(null, ml);
     }
     Segmenter.Result r = seg.segment(ct, list, batch, !noPostprocess);
+    times.mark("segment");
     NiftiWriter.write(r.labels(), target, NiftiDatatype.UINT8, overwrite);
+    times.mark("write");
     return r;
   }
 

@@ -1,8 +1,12 @@
 package org.medvlm.infer;
 
+import java.util.function.IntPredicate;
+
 /**
  * 3D clean-up of a label map, organ by organ: keep the largest 6-connected component and fill
- * holes (background regions enclosed by the organ). Works on the organ's bounding box only.
+ * holes (background regions enclosed by the organ). Works on the organ's bounding box only,
+ * padded by one voxel so that flood fills need no bounds checks: the padding is outside the
+ * organ, and background that reaches it is not a hole.
  */
 public final class PostProcess {
   private PostProcess() {}
@@ -11,8 +15,9 @@ public final class PostProcess {
     for (int id : organIds) {
       int[] box = bbox(labels, d, id);
       if (box == null) continue;
-      keepLargest(labels, d, id, box);
-      fillHoles(labels, d, id, box);
+      Box b = new Box(d, box);
+      keepLargest(labels, b, id);
+      fillHoles(labels, b, id);
     }
   }
 
@@ -27,69 +32,97 @@ public final class PostProcess {
     return b[3] < 0 ? null : b;
   }
 
-  /** Labels the 6-connected components of voxels matching {@code inside} within the box. */
-  private interface Inside {
-    boolean test(int index);
-  }
+  /** A bounding box padded by one voxel on every side, as flat arrays over it. */
+  private static final class Box {
+    final int[] d;
+    final int x0, y0, z0;
+    final int w, h, depth;
 
-  private static int[] components(int[] d, int[] box, Inside inside, int[] sizes) {
-    int bx = box[3] - box[0] + 1, by = box[4] - box[1] + 1, bz = box[5] - box[2] + 1;
-    int[] comp = new int[bx * by * bz];
-    int[] queue = new int[comp.length];
-    int next = 0;
-    for (int start = 0; start < comp.length; start++) {
-      if (comp[start] != 0 || !inside.test(full(start, bx, by, box, d))) continue;
-      next++;
+    Box(int[] d, int[] box) {
+      this.d = d;
+      x0 = box[0] - 1;
+      y0 = box[1] - 1;
+      z0 = box[2] - 1;
+      w = box[3] - box[0] + 3;
+      h = box[4] - box[1] + 3;
+      depth = box[5] - box[2] + 3;
+    }
+
+    int size() {
+      return w * h * depth;
+    }
+
+    /** Which box voxels have a label matching {@code test}; the padding gets {@code padding}. */
+    boolean[] mask(int[] l, IntPredicate test, boolean padding) {
+      boolean[] m = new boolean[size()];
+      for (int z = 0; z < depth; z++) {
+        for (int y = 0; y < h; y++) {
+          int row = w * (y + h * z);
+          boolean edge = z == 0 || y == 0 || z == depth - 1 || y == h - 1;
+          int src = x0 + d[0] * (y0 + y + d[1] * (z0 + z));
+          for (int x = 0; x < w; x++) m[row + x] = edge || x == 0 || x == w - 1 ? padding : test.test(l[src + x]);
+        }
+      }
+      return m;
+    }
+
+    /** Calls {@code set} with the label index of every box voxel (padding excluded) where {@code which} holds. */
+    void forEach(int[] l, IntPredicate which, java.util.function.IntConsumer set) {
+      for (int z = 1; z < depth - 1; z++) {
+        for (int y = 1; y < h - 1; y++) {
+          int row = w * (y + h * z);
+          int src = x0 + d[0] * (y0 + y + d[1] * (z0 + z));
+          for (int x = 1; x < w - 1; x++) if (which.test(row + x)) set.accept(src + x);
+        }
+      }
+    }
+
+    /**
+     * Labels the 6-connected region of {@code m} around {@code seed} with {@code c} in {@code comp};
+     * returns its size. Only padding voxels have neighbours beyond the box's rows or the array
+     * (stepping off a row lands on padding of the next one), so a region of interior voxels never leaks.
+     */
+    int fill(boolean[] m, int[] comp, int[] queue, int seed, int c) {
       int head = 0, tail = 0;
-      queue[tail++] = start;
-      comp[start] = next;
+      queue[tail++] = seed;
+      comp[seed] = c;
+      int[] steps = {1, -1, w, -w, w * h, -w * h};
       while (head < tail) {
         int p = queue[head++];
-        int x = p % bx, y = (p / bx) % by, z = p / (bx * by);
-        int[][] nb = {{x - 1, y, z}, {x + 1, y, z}, {x, y - 1, z}, {x, y + 1, z}, {x, y, z - 1}, {x, y, z + 1}};
-        for (int[] n : nb) {
-          if (n[0] < 0 || n[1] < 0 || n[2] < 0 || n[0] >= bx || n[1] >= by || n[2] >= bz) continue;
-          int q = n[0] + bx * (n[1] + by * n[2]);
-          if (comp[q] == 0 && inside.test(full(q, bx, by, box, d))) {
-            comp[q] = next;
+        for (int s : steps) {
+          int q = p + s;
+          if (q >= 0 && q < m.length && m[q] && comp[q] == 0) {
+            comp[q] = c;
             queue[tail++] = q;
           }
         }
       }
-      if (sizes != null && next < sizes.length) sizes[next] = tail;
-    }
-    return comp;
-  }
-
-  private static int full(int p, int bx, int by, int[] box, int[] d) {
-    int x = p % bx + box[0], y = (p / bx) % by + box[1], z = p / (bx * by) + box[2];
-    return x + d[0] * (y + d[1] * z);
-  }
-
-  private static void keepLargest(int[] l, int[] d, int id, int[] box) {
-    int n = (box[3] - box[0] + 1) * (box[4] - box[1] + 1) * (box[5] - box[2] + 1);
-    int[] sizes = new int[n + 2];
-    int[] comp = components(d, box, i -> l[i] == id, sizes);
-    int best = 1;
-    for (int c = 2; c < sizes.length; c++) if (sizes[c] > sizes[best]) best = c;
-    int bx = box[3] - box[0] + 1, by = box[4] - box[1] + 1;
-    for (int p = 0; p < comp.length; p++) {
-      if (comp[p] != 0 && comp[p] != best) l[full(p, bx, by, box, d)] = 0;
+      return tail;
     }
   }
 
-  /** Background components of the box that do not touch its faces are holes: they become the organ. */
-  private static void fillHoles(int[] l, int[] d, int id, int[] box) {
-    int[] comp = components(d, box, i -> l[i] == 0, null);
-    int bx = box[3] - box[0] + 1, by = box[4] - box[1] + 1, bz = box[5] - box[2] + 1;
-    java.util.Set<Integer> touching = new java.util.HashSet<>();
-    for (int p = 0; p < comp.length; p++) {
-      if (comp[p] == 0) continue;
-      int x = p % bx, y = (p / bx) % by, z = p / (bx * by);
-      if (x == 0 || y == 0 || z == 0 || x == bx - 1 || y == by - 1 || z == bz - 1) touching.add(comp[p]);
+  private static void keepLargest(int[] l, Box b, int id) {
+    boolean[] in = b.mask(l, v -> v == id, false);
+    int[] comp = new int[in.length];
+    int[] queue = new int[in.length];
+    int next = 0, best = 0, bestSize = -1;
+    for (int p = 0; p < in.length; p++) {
+      if (!in[p] || comp[p] != 0) continue;
+      int size = b.fill(in, comp, queue, p, ++next);
+      if (size > bestSize) {
+        bestSize = size;
+        best = next;
+      }
     }
-    for (int p = 0; p < comp.length; p++) {
-      if (comp[p] != 0 && !touching.contains(comp[p])) l[full(p, bx, by, box, d)] = id;
-    }
+    int keep = best;
+    b.forEach(l, p -> in[p] && comp[p] != keep, i -> l[i] = 0);
+  }
+
+  /** Background not connected to the padding around the box is enclosed by the organ: it becomes the organ. */
+  private static void fillHoles(int[] l, Box b, int id) {
+    boolean[] background = b.mask(l, v -> v == 0, true);
+    int[] comp = new int[background.length];
+    b.fill(background, comp, new int[background.length], 0, 1); // voxel 0 is padding: the outside
+    b.forEach(l, p -> background[p] && comp[p] == 0, i -> l[i] = id);
   }
 }
