@@ -27,6 +27,8 @@ import java.util.List;
  *       dot product with the upsampled features; an MLP on the presence token gives the logit
  *       of "this organ is in this slice".
  * </ol>
+ * {@link #attend} runs steps 1 and 2 and the presence head, {@link #masks} steps 3 and 4: inference
+ * runs the second only for the pairs whose presence score keeps them.
  */
 public final class MaskDecoder extends ExplicitBlock {
   private final DecoderConfig config;
@@ -135,16 +137,11 @@ public final class MaskDecoder extends ExplicitBlock {
   }
 
   /**
+   * Input projection, dilated convolutions, two-way transformer and presence head.
+   *
    * @param mixed mixed image tokens (N, G^2, D)
    * @param prompt pooled text vectors (N, Dt)
-   * @param details {@link #details} of the same N images, or of one image shared by all (finest first)
    */
-  public Output decode(ParameterStore ps, NDArray mixed, NDArray prompt, List<NDArray> details, boolean training) {
-    Attended a = attend(ps, mixed, prompt, training);
-    return new Output(masks(ps, a, details, training), a.presence());
-  }
-
-  /** Input projection, dilated convolutions, two-way transformer and presence head (see {@link #decode}). */
   public Attended attend(ParameterStore ps, NDArray mixed, NDArray prompt, boolean training) {
     long n = mixed.getShape().get(0);
     int c = config.dim();

@@ -41,8 +41,8 @@ final class TransposedConv2x2 extends ExplicitBlock {
    * (N, out): the one-channel map (N, 2H, 2W). The same numbers as computing the full map and
    * then the weighted sum, but the map stays in the matrix product's layout (pixel, sub-pixel,
    * channel) until the channels are summed, so only the one-channel result is shuffled into
-   * place; the bias is added inside the matrix product. {@code add} (N or 1, out, 2H, 2W) is
-   * broadcast over the samples when it has one.
+   * place; the bias joins {@code add} before it is broadcast. {@code add} (N or 1, out, 2H, 2W)
+   * is broadcast over the samples when it has one.
    */
   NDArray applyGeluDot(ParameterStore ps, NDArray x, NDArray add, NDArray w, boolean training) {
     long n = x.getShape().get(0);
