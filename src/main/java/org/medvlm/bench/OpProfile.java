@@ -56,29 +56,24 @@ public final class OpProfile {
     }
     events.sort(Comparator.comparingLong(Event::tid).thenComparingDouble(Event::start).thenComparing(Comparator.comparingDouble(Event::duration).reversed()));
     Map<String, double[]> byName = new LinkedHashMap<>(); // calls, self, total (microseconds)
-    Deque<double[]> open = new ArrayDeque<>(); // end, child time, index into flat
-    List<Event> flat = new ArrayList<>();
-    List<Double> childTime = new ArrayList<>();
+    double[] childTime = new double[events.size()];
+    Deque<Integer> open = new ArrayDeque<>(); // the events enclosing the current one, innermost first
     long tid = Long.MIN_VALUE;
-    for (Event ev : events) {
+    for (int i = 0; i < events.size(); i++) {
+      Event ev = events.get(i);
       if (ev.tid() != tid) {
         open.clear();
         tid = ev.tid();
       }
-      while (!open.isEmpty() && open.peek()[0] <= ev.start()) open.pop();
-      if (!open.isEmpty()) {
-        int parent = (int) open.peek()[2];
-        childTime.set(parent, childTime.get(parent) + ev.duration());
-      }
-      flat.add(ev);
-      childTime.add(0.0);
-      open.push(new double[] {ev.end(), 0, flat.size() - 1});
+      while (!open.isEmpty() && events.get(open.peek()).end() <= ev.start()) open.pop();
+      if (!open.isEmpty()) childTime[open.peek()] += ev.duration();
+      open.push(i);
     }
-    for (int i = 0; i < flat.size(); i++) {
-      Event ev = flat.get(i);
+    for (int i = 0; i < events.size(); i++) {
+      Event ev = events.get(i);
       double[] a = byName.computeIfAbsent(ev.name(), k -> new double[3]);
       a[0]++;
-      a[1] += Math.max(0, ev.duration() - childTime.get(i));
+      a[1] += Math.max(0, ev.duration() - childTime[i]);
       a[2] += ev.duration();
     }
     List<Op> ops = new ArrayList<>();

@@ -121,6 +121,11 @@ final class BenchCommand implements Callable<Integer> {
         org.medvlm.data.PromptLibrary.builtIn(), 64, 0.25f, false);
   }
 
+  /** --rss-java-opts as a list of JVM options. */
+  private List<String> segmentJvmOptions() {
+    return rssJavaOpts.isBlank() ? List.of() : List.of(rssJavaOpts.trim().split("\\s+"));
+  }
+
   @Override
   public Integer call() throws Exception {
     if (repeats < 1) throw new BadInputException("--repeats", "must be at least 1");
@@ -196,7 +201,7 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       if ((target == Target.scan || target == Target.all) && ct != null) {
-        List<String> opts = rssJavaOpts.isBlank() ? List.of() : List.of(rssJavaOpts.trim().split("\\s+"));
+        List<String> opts = segmentJvmOptions();
         var scan = org.medvlm.bench.RealScanBenchmark.run(ct, dir.resolve("scan"), opts, Math.min(repeats, 3), err::println);
         results.put("scan", scan);
         out.printf(Locale.ROOT, "scan: segment, all 13 organs of %s, end to end in a fresh JVM%s, random weights, every pair decoded (worst case)%n",
@@ -210,7 +215,7 @@ final class BenchCommand implements Callable<Integer> {
         if (steps < 100) throw new BadInputException("--steps", "must be at least 100");
         if (rssSlices > 0) {
           List<String> variants = large ? List.of("medvlm-small", "medvlm-large") : List.of("medvlm-small");
-          List<String> opts = rssJavaOpts.isBlank() ? List.of() : List.of(rssJavaOpts.trim().split("\\s+"));
+          List<String> opts = segmentJvmOptions();
           var rss = org.medvlm.bench.InferenceMemoryBenchmark.run(variants, rssSlices, dir.resolve("rss"), opts, err::println);
           results.put("inference_memory", rss);
           out.printf(Locale.ROOT, "memory: segment, all 13 organs of a %d x %d x %d int16 CT, fresh JVM%s, random weights%n",

@@ -76,8 +76,8 @@ final class SegmentCommand implements Callable<Integer> {
           + "volumes go to volumes.shard-I-of-N.csv, joined by merge-volumes.")
   String shard;
 
-  /** Phases of a single-case run, printed at its end. */
-  private PhaseTimes times = new PhaseTimes();
+  /** Phases of a single-case run (set when the run starts), printed at its end. */
+  private PhaseTimes times;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -12,24 +12,34 @@ public final class PostProcess {
   private PostProcess() {}
 
   public static void apply(int[] labels, int[] d, int[] organIds) {
-    for (int id : organIds) {
-      int[] box = bbox(labels, d, id);
-      if (box == null) continue;
-      Box b = new Box(d, box);
-      keepLargest(labels, b, id);
-      fillHoles(labels, b, id);
+    int[][] boxes = boundingBoxes(labels, d, organIds);
+    for (int k = 0; k < organIds.length; k++) {
+      if (boxes[k][3] < 0) continue; // not in the map
+      Box b = new Box(d, boxes[k]);
+      keepLargest(labels, b, organIds[k]);
+      fillHoles(labels, b, organIds[k]);
     }
   }
 
-  private static int[] bbox(int[] l, int[] d, int id) {
-    int[] b = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1, -1};
+  /** Each organ's bounding box {x0, y0, z0, x1, y1, z1} (x1 = -1: absent), in one pass over the map. */
+  private static int[][] boundingBoxes(int[] l, int[] d, int[] organIds) {
+    int maxId = java.util.Arrays.stream(organIds).max().orElse(0);
+    int[] slot = new int[maxId + 1];
+    java.util.Arrays.fill(slot, -1);
+    int[][] b = new int[organIds.length][];
+    for (int k = 0; k < organIds.length; k++) {
+      slot[organIds[k]] = k;
+      b[k] = new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1, -1};
+    }
     int i = 0;
     for (int z = 0; z < d[2]; z++) for (int y = 0; y < d[1]; y++) for (int x = 0; x < d[0]; x++, i++) {
-      if (l[i] != id) continue;
-      b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.min(b[2], z);
-      b[3] = Math.max(b[3], x); b[4] = Math.max(b[4], y); b[5] = Math.max(b[5], z);
+      int v = l[i];
+      if (v <= 0 || v > maxId || slot[v] < 0) continue;
+      int[] bb = b[slot[v]];
+      bb[0] = Math.min(bb[0], x); bb[1] = Math.min(bb[1], y); bb[2] = Math.min(bb[2], z);
+      bb[3] = Math.max(bb[3], x); bb[4] = Math.max(bb[4], y); bb[5] = Math.max(bb[5], z);
     }
-    return b[3] < 0 ? null : b;
+    return b;
   }
 
   /** A bounding box padded by one voxel on every side, as flat arrays over it. */

@@ -246,14 +246,8 @@ public final class MedVlmTask implements SegmentationTask {
     float[] weight = new float[pairs.size()];
     for (int i = 0; i < pairs.size(); i++) {
       Pair p = pairs.get(i);
-      int[] l = batch.get(p.slice()).labels();
       int id = p.organ().id();
-      for (int k = 0; k < s2; k++) {
-        if (l[k] == id) {
-          target[i * s2 + k] = 1;
-          presence[i] = 1;
-        }
-      }
+      markTarget(batch.get(p.slice()).labels(), id, i, s2, target, presence);
       weight[i] = organWeights == null ? 1 : organWeights[id];
     }
     return lossOf(step, new MaskDecoder.Output(decoded.get(0), decoded.get(1)), target, presence, weight);
@@ -448,6 +442,33 @@ public final class MedVlmTask implements SegmentationTask {
     return p;
   }
 
+  /** A validated chunk: its loss (mean over its pairs) and its maps, zero where the presence score says absent. */
+  private record Validated(double loss, float[] maps) {}
+
+  /** Validation decodes every pair of a chunk of one slice: the loss needs all masks. */
+  private Validated validateChunk(NDManager chunk, ParameterStore ps, MaskDecoder.Attended a, List<NDArray> details, int[] labels, List<Organ> chunkOrgans, int s2) {
+    int m = chunkOrgans.size();
+    MaskDecoder.Output o = new MaskDecoder.Output(model.masks(ps, a, details, false), a.presence());
+    float[] target = new float[m * s2];
+    float[] presence = new float[m];
+    float[] weight = new float[m];
+    java.util.Arrays.fill(weight, 1f);
+    for (int i = 0; i < m; i++) markTarget(labels, chunkOrgans.get(i).id(), i, s2, target, presence);
+    double loss = lossOf(chunk, o, target, presence, weight).getFloat();
+    NDArray present = Activation.sigmoid(o.presence()).gte(0.5f).toType(o.masks().getDataType(), false);
+    return new Validated(loss, Activation.sigmoid(o.masks()).mul(present.reshape(-1, 1, 1)).toFloatArray());
+  }
+
+  /** Pair {@code i}'s target: its mask (the pixels of organ {@code id} in {@code labels}) and whether the organ is there. */
+  private static void markTarget(int[] labels, int id, int i, int s2, float[] target, float[] presence) {
+    for (int q = 0; q < s2; q++) {
+      if (labels[q] == id) {
+        target[i * s2 + q] = 1;
+        presence[i] = 1;
+      }
+    }
+  }
+
   /**
    * Decodes every (slice, prompt) pair of a volume into {@code sink}, in slice order and, per
    * slice, prompt order. The image encoder runs per batch of slices; the mixer and decoder per
@@ -485,24 +506,9 @@ public final class MedVlmTask implements SegmentationTask {
                 MaskDecoder.Attended a = model.attend(ps, features, chunk.create(imageIndex), text.output(), text.mask(), chunk.create(textIndex), false);
                 float[] p;
                 if (lossOrgans != null) {
-                  MaskDecoder.Output o = new MaskDecoder.Output(model.masks(ps, a, details, false), a.presence());
-                  float[] target = new float[m * s2];
-                  float[] presence = new float[m];
-                  float[] weight = new float[m];
-                  java.util.Arrays.fill(weight, 1f);
-                  int[] l = v.labelSlice(z);
-                  for (int i = 0; i < m; i++) {
-                    int id = lossOrgans.get(k0 + i).id();
-                    for (int q = 0; q < s2; q++) {
-                      if (l[q] == id) {
-                        target[i * s2 + q] = 1;
-                        presence[i] = 1;
-                      }
-                    }
-                  }
-                  batchLoss += lossOf(chunk, o, target, presence, weight).getFloat() * m / (n * prompts); // the batch's mean over its pairs
-                  NDArray present = Activation.sigmoid(o.presence()).gte(0.5f).toType(o.masks().getDataType(), false);
-                  p = Activation.sigmoid(o.masks()).mul(present.reshape(-1, 1, 1)).toFloatArray();
+                  Validated r = validateChunk(chunk, ps, a, details, v.labelSlice(z), lossOrgans.subList(k0, k0 + m), s2);
+                  batchLoss += r.loss() * m / (n * prompts); // the batch's mean over its pairs
+                  p = r.maps();
                 } else {
                   p = presentMasks(chunk, ps, a, details, s2);
                 }
