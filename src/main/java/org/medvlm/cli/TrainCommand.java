@@ -85,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
   float rareWeight;
 
   @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "S",
-      description = "Learning rate over the run: constant (default), or cosine (linear warm-up over the first 5% of steps, then a half cosine to zero).")
+      description = "Learning rate over the run: constant (default), or cosine (linear warm-up over the first 5%% of steps, then a half cosine to zero).")
   String lrSchedule;
 
   @Option(names = "--image-weights", paramLabel = "DIR|FILE", description = "Med-VLM: pretrained timm ViT weights (model.safetensors or pytorch_model.bin).")

@@ -22,6 +22,7 @@ public final class AdamW {
   private final float eps = 1e-8f;
   private final List<NDArray> m = new ArrayList<>();
   private final List<NDArray> v = new ArrayList<>();
+  private final float[] lrScales;
   private long steps;
 
   /** {@code params}: the trainable parameters, in a fixed order; state lives in {@code manager}. */
@@ -33,6 +34,8 @@ public final class AdamW {
     this.params = params;
     this.lr = lr;
     this.weightDecay = weightDecay;
+    this.lrScales = new float[params.size()];
+    java.util.Arrays.fill(lrScales, 1f);
     for (Parameter p : params) {
       NDArray w = p.getArray();
       m.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
@@ -46,6 +49,15 @@ public final class AdamW {
    */
   public AdamW clipGradients(float maxNorm) {
     this.maxNorm = maxNorm;
+    return this;
+  }
+
+  /**
+   * Lets some parameters learn faster or slower than the base rate: each one's step size is the
+   * learning rate times {@code scale} of it (weight decay too, as per-group rates in PyTorch).
+   */
+  public AdamW scaleLearningRates(java.util.function.ToDoubleFunction<Parameter> scale) {
+    for (int i = 0; i < params.size(); i++) lrScales[i] = (float) scale.applyAsDouble(params.get(i));
     return this;
   }
 
@@ -131,8 +143,9 @@ public final class AdamW {
         NDArray vhat = vi.div(c2);
         mhat.attach(scope);
         vhat.attach(scope);
-        NDArray update = mhat.divi(vhat.sqrt().addi(eps)).muli(lr);
-        if (weightDecay > 0) w.muli(1 - lr * weightDecay);
+        float rate = lr * lrScales[i];
+        NDArray update = mhat.divi(vhat.sqrt().addi(eps)).muli(rate);
+        if (weightDecay > 0) w.muli(1 - rate * weightDecay);
         w.subi(update);
         g.subi(g);
       }

@@ -3,6 +3,7 @@ package org.medvlm.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -197,6 +198,16 @@ public final class MedVlmTask implements SegmentationTask {
     model.freezeEncoders(trainEncoders);
   }
 
+  /**
+   * The detail path, a convolutional U-Net, learns at {@link MedVlm#DETAIL_LR_SCALE} times the base
+   * rate: the transformers' rate (at most 3e-4 for Small) is a tenth of what our U-Net baseline
+   * trains at (3e-3).
+   */
+  @Override
+  public float learningRateScale(ai.djl.nn.Parameter parameter) {
+    return model.isDetailParameter(parameter) ? MedVlm.DETAIL_LR_SCALE : 1f;
+  }
+
   /** Transformers train with clipped gradients (global norm 1, as ViT and BERT were trained). */
   @Override
   public float gradientClip() {
@@ -238,8 +249,8 @@ public final class MedVlmTask implements SegmentationTask {
       if (shard.isEmpty()) return null;
       float[] x = new float[(to - from) * c * s2];
       for (int b = from; b < to; b++) System.arraycopy(batch.get(b).image(), 0, x, (b - from) * c * s2, c * s2);
-      MaskDecoder.Output o = decodePairs(m, ps, m.create(x, new Shape(to - from, c, size, size)), shard, training);
-      return new NDList(o.masks(), o.presence());
+      PairOutput d = decodePairs(m, ps, m.create(x, new Shape(to - from, c, size, size)), shard, training);
+      return new NDList(d.output().masks(), d.output().presence(), d.promptLoss());
     });
     float[] target = new float[pairs.size() * s2];
     float[] presence = new float[pairs.size()];
@@ -250,12 +261,31 @@ public final class MedVlmTask implements SegmentationTask {
       markTarget(batch.get(p.slice()).labels(), id, i, s2, target, presence);
       weight[i] = organWeights == null ? 1 : organWeights[id];
     }
-    return lossOf(step, new MaskDecoder.Output(decoded.get(0), decoded.get(1)), target, presence, weight);
+    // the mean over the batch's distinct phrasings: a pair counts 1 / (its phrasing's pairs)
+    Map<String, Integer> perPhrasing = new HashMap<>();
+    for (Pair p : pairs) perPhrasing.merge(p.prompt(), 1, Integer::sum);
+    float[] share = new float[pairs.size()];
+    for (int i = 0; i < share.length; i++) share[i] = 1f / (perPhrasing.get(pairs.get(i).prompt()) * perPhrasing.size());
+    NDArray promptLoss = decoded.get(2).mul(step.create(share)).sum().mul(PROMPT_LOSS_WEIGHT);
+    return lossOf(step, new MaskDecoder.Output(decoded.get(0), decoded.get(1)), target, presence, weight).add(promptLoss);
   }
 
+  /**
+   * Weight of the auxiliary prompt loss: cross-entropy of the training-only head that names the
+   * organ of a phrasing from its pooled text vector, averaged over the batch's distinct phrasings.
+   */
+  static final float PROMPT_LOSS_WEIGHT = 0.5f;
+
+  /**
+   * Masks and presence scores of pairs, and the prompt-classification loss of each pair's phrasing
+   * (per pair, so the batch's loss is the same however the batch is split over devices).
+   */
+  private record PairOutput(MaskDecoder.Output output, NDArray promptLoss) {}
+
   /** Masks and presence scores of (slice, prompt) pairs whose slices index {@code images}. */
-  private MaskDecoder.Output decodePairs(NDManager m, ParameterStore ps, NDArray images, List<Pair> pairs, boolean training) {
+  private PairOutput decodePairs(NDManager m, ParameterStore ps, NDArray images, List<Pair> pairs, boolean training) {
     List<String> unique = new ArrayList<>();
+    List<Integer> uniqueOrgan = new ArrayList<>();
     long[] textIndex = new long[pairs.size()];
     long[] imageIndex = new long[pairs.size()];
     for (int i = 0; i < pairs.size(); i++) {
@@ -264,13 +294,20 @@ public final class MedVlmTask implements SegmentationTask {
       if (at < 0) {
         at = unique.size();
         unique.add(p.prompt());
+        uniqueOrgan.add(p.organ().id());
       }
       textIndex[i] = at;
       imageIndex[i] = p.slice();
     }
     Text text = encodeText(m, ps, unique, training);
     MedVlm.ImageFeatures features = model.encodeImages(ps, images, training);
-    return model.decode(ps, features, m.create(imageIndex), text.output(), text.mask(), m.create(textIndex), training);
+    NDArray textAt = m.create(textIndex);
+    MaskDecoder.Output out = model.decode(ps, features, m.create(imageIndex), text.output(), text.mask(), textAt, training);
+    float[] named = new float[uniqueOrgan.size() * MedVlm.PROMPT_CLASSES]; // one-hot organ of each phrasing
+    for (int i = 0; i < uniqueOrgan.size(); i++) named[i * MedVlm.PROMPT_CLASSES + uniqueOrgan.get(i)] = 1;
+    NDArray logits = model.promptOrganLogits(ps, text.output().pooled(), training);
+    NDArray crossEntropy = logits.logSoftmax(1).mul(m.create(named, logits.getShape())).sum(new int[] {1}).neg();
+    return new PairOutput(out, crossEntropy.get(new NDIndex("{}", textAt)));
   }
 
   /** The weighted mean over pairs of BCE + soft Dice on the masks plus BCE on the presence. */
@@ -336,6 +373,17 @@ public final class MedVlmTask implements SegmentationTask {
   public List<String> checkPrompt(String prompt) throws BadInputException {
     TextTokenizer.Encoded e = tokenizer.encode(prompt);
     return e.truncated() ? List.of("prompt truncated to the text encoder's " + tokenizer.maxLength() + " tokens") : List.of();
+  }
+
+  /**
+   * The BTCV id (0 = none) that the training-only prompt head reads in a phrasing: how a trained
+   * model has learnt to tell the organs' prompts apart.
+   */
+  int organNamedBy(NDManager manager, ParameterStore ps, String prompt) {
+    try (NDManager m = manager.newSubManager()) {
+      Text text = encodeText(m, ps, List.of(prompt), false);
+      return (int) model.promptOrganLogits(ps, text.output().pooled(), false).argMax(1).getLong(0);
+    }
   }
 
   /** The prompt used for an organ at inference (the first phrasing of the training library). */

@@ -26,6 +26,11 @@ public interface SegmentationTask {
   /** Model settings for the checkpoint (enough to rebuild the block). */
   JsonObject describe();
 
+  /** How much faster than the base learning rate a trainable parameter learns (1 = at the base rate). */
+  default float learningRateScale(ai.djl.nn.Parameter parameter) {
+    return 1f;
+  }
+
   /** Largest global gradient norm before an update (0 = no clipping). */
   default float gradientClip() {
     return 0;

@@ -117,7 +117,8 @@ public final class Trainer {
       task.prepareForTraining();
       List<Parameter> params = TrainStep.trainableParameters(task.block());
       long count = params.stream().mapToLong(p -> p.getArray().size()).sum();
-      AdamW opt = new AdamW(params, config.learningRate(), config.weightDecay(), root).clipGradients(task.gradientClip());
+      AdamW opt = new AdamW(params, config.learningRate(), config.weightDecay(), root).clipGradients(task.gradientClip())
+          .scaleLearningRates(task::learningRateScale);
       List<EpochMetrics> history = new ArrayList<>();
       int startEpoch = 0;
       Partial partial = null;
@@ -144,6 +145,7 @@ public final class Trainer {
         int lossCount = done.lossCount();
         long skippedBefore = opt.skippedSteps() - done.skipped();
         int s = done.steps();
+        List<Integer> skippedAt = new ArrayList<>();
         for (; s < steps && !listener.cancelled(); s++) {
           // the engine's random numbers (dropout) restart per step, so a resumed run replays exactly
           Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + epoch * 1_000_003L + s));
@@ -155,7 +157,9 @@ public final class Trainer {
             batch.add(aug.apply(new Augmenter.Sample(v.input(at[1]), v.labelSlice(at[1]), v.size()), sampleSeed));
           }
           opt.setLearningRate((float) (config.learningRate() * config.schedule().factor((long) epoch * steps + s, (long) config.epochs() * steps)));
+          long skipsBefore = opt.skippedSteps();
           double loss = TrainStep.run(task, root, replicas, opt, batch);
+          if (opt.skippedSteps() > skipsBefore) skippedAt.add(s + 1);
           if (!Double.isNaN(loss)) {
             lossSum += loss;
             lossCount++;
@@ -174,7 +178,9 @@ public final class Trainer {
           listener.message("stopped at step " + s + " of " + steps + " in epoch " + (epoch + 1) + "; checkpoint saved, continue with --resume (Resume in the Fiji dialogs)");
           break;
         }
-        if (skipped > 0) listener.message("epoch " + (epoch + 1) + ": skipped " + skipped + " step(s) whose loss or gradients were not finite");
+        if (skipped > 0) {
+          listener.message("epoch " + (epoch + 1) + ": skipped " + skipped + " step(s) whose loss or gradients were not finite" + (skippedAt.isEmpty() ? "" : " (step " + skippedAt.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " of " + steps + ")"));
+        }
         EpochMetrics m = validate(epoch + 1, lossSum / Math.max(1, lossCount), seconds, order.size() / seconds, root, ps, val, trainEval);
         history.add(m);
         boolean best = history.stream().allMatch(h -> h == m || h.meanValDice() < m.meanValDice());

@@ -129,8 +129,8 @@ class MedVlmCliTest {
   void modelInfoCountsParameters() {
     CliTest.Result r = CliTest.run("model-info", "--model", "medvlm-small");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("trainable       2,839,041"), r.out());
-    assertTrue(r.out().contains("(31.1 M)"), r.out());
+    assertTrue(r.out().contains("trainable       3,135,759"), r.out());
+    assertTrue(r.out().contains("(31.4 M)"), r.out());
     CliTest.assertError(CliTest.run("model-info", "--model", "medvlm-huge"), 2, "unknown Med-VLM variant");
   }
 }

@@ -13,7 +13,10 @@ import ai.djl.training.initializer.Initializer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Clipping scales the update; a non-finite gradient is discarded without touching the weights. */
+/**
+ * Clipping scales the update; a non-finite gradient is discarded without touching the weights;
+ * per-parameter learning-rate scales.
+ */
 class AdamWTest {
   private static void backward(NDArray w, float factor) {
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -39,6 +42,24 @@ class AdamWTest {
       assertEquals(0.9f, w[0], 1e-4f, "Adam's first step moves each weight by lr whatever the gradient's scale");
       assertEquals(0, opt.consecutiveSkips());
       assertEquals(1, opt.steps());
+    }
+  }
+
+  @Test
+  void scaledParametersStepFurther() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Parameter slow = Parameter.builder().setName("slow").setType(Parameter.Type.WEIGHT).optShape(new Shape(2)).optInitializer(Initializer.ONES).build();
+      Parameter fast = Parameter.builder().setName("fast").setType(Parameter.Type.WEIGHT).optShape(new Shape(2)).optInitializer(Initializer.ONES).build();
+      for (Parameter p : List.of(slow, fast)) {
+        p.initialize(m, DataType.FLOAT32);
+        p.getArray().setRequiresGradient(true);
+      }
+      AdamW opt = new AdamW(List.of(slow, fast), 0.01f, 0f, m).scaleLearningRates(p -> p == fast ? 10 : 1);
+      backward(slow.getArray(), 1f);
+      backward(fast.getArray(), 1f);
+      assertTrue(opt.step());
+      assertEquals(0.99f, slow.getArray().toFloatArray()[0], 1e-5f, "base rate");
+      assertEquals(0.9f, fast.getArray().toFloatArray()[1], 1e-5f, "ten times the base rate");
     }
   }
 }

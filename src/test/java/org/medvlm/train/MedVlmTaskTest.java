@@ -92,6 +92,9 @@ class MedVlmTaskTest {
         if (!p.requiresGradient()) assertFalse(p.getArray().hasGradient(), p.getName() + " is frozen: no gradient is computed for it");
       }
       System.out.printf("tiny Med-VLM: loss %.3f -> %.3f in %.1f s%n", first, last, (System.nanoTime() - t0) / 1e9);
+      for (Organ o : ORGANS) {
+        for (String phrasing : lib.prompts(o)) assertEquals(o.id(), task.organNamedBy(root, ps, phrasing), "the prompt head names the organ of: " + phrasing);
+      }
       float[][] probs = task.probabilities(root, ps, volume, List.of(task.promptFor(Organ.SPLEEN), task.promptFor(Organ.LIVER)), 8);
       // inference upsamples only the pairs the presence score keeps; validation decodes every pair: same labels
       int[] gated = task.predict(root, ps, volume, 8, ORGANS);

@@ -20,9 +20,9 @@ import java.util.List;
  *   <li>a two-way transformer between the image and three tokens: a learned presence ("IoU")
  *       token, a learned mask token and the prompt token (the pooled text vector, projected);
  *   <li>upsampling to full resolution by log2(patch) transposed 2 x 2 convolutions, each stage
- *       adding the matching level of a shallow convolutional "detail" path computed from the CT
- *       itself (our addition, as HQ-SAM adds early features: patch tokens alone cannot place a
- *       boundary finer than 16 pixels);
+ *       adding the matching level of the slice's {@link DetailPath} (a small convolutional
+ *       U-Net over the CT itself, our addition, as HQ-SAM adds early features: patch tokens
+ *       alone cannot place a boundary finer than 16 pixels);
  *   <li>a hypernetwork MLP turning the mask token into per-pixel weights: mask logits are their
  *       dot product with the upsampled features; an MLP on the presence token gives the logit
  *       of "this organ is in this slice".
@@ -43,14 +43,13 @@ public final class MaskDecoder extends ExplicitBlock {
   private final TwoWayTransformer transformer;
   private final List<TransposedConv2x2> up = new ArrayList<>();
   private final Norm upNorm;
-  private final List<Conv> detail = new ArrayList<>();
   private final List<LoraLinear> hyper = new ArrayList<>();
   private final List<LoraLinear> presence = new ArrayList<>();
 
   /** Per-pixel mask logits (N, S, S) and presence logits (N). */
   public record Output(NDArray masks, NDArray presence) {}
 
-  public MaskDecoder(DecoderConfig config, int imageDim, int textDim, int grid, int patch, int inChannels) {
+  public MaskDecoder(DecoderConfig config, int imageDim, int textDim, int grid, int patch) {
     this.config = config;
     this.grid = grid;
     int c = config.dim();
@@ -69,22 +68,13 @@ public final class MaskDecoder extends ExplicitBlock {
     imagePe = param("image_pe", new Shape(1, (long) grid * grid, c), new NormalInitializer(0.02f));
     transformer = addChildBlock("transformer", new TwoWayTransformer(c, config.depth(), config.heads(), config.mlpDim()));
     ExplicitBlock upList = new ExplicitBlock() {};
-    ExplicitBlock detailList = new ExplicitBlock() {};
     int prev = c;
     for (int i = 0; i < stages; i++) {
       up.add(upList.child(Integer.toString(i), new TransposedConv2x2(prev, config.upChannels(i))));
       prev = config.upChannels(i);
     }
     upNorm = upList.child("norm", new Norm(config.upChannels(0), 1e-6f));
-    // detail path: full resolution first, then stride-2 steps; level k has the channels of stage (stages - 1 - k)
-    int in = inChannels;
-    for (int k = 0; k < stages; k++) {
-      int ch = config.upChannels(stages - 1 - k);
-      detail.add(detailList.child(Integer.toString(k), new Conv(in, ch, 3, k == 0 ? 1 : 2, 1)));
-      in = ch;
-    }
     addChildBlock("output_upscaling", upList);
-    addChildBlock("detail", detailList);
     int last = config.upChannels(stages - 1);
     ExplicitBlock hyperList = new ExplicitBlock() {};
     hyper.add(hyperList.child("0", new LoraLinear(c, c)));
@@ -111,14 +101,10 @@ public final class MaskDecoder extends ExplicitBlock {
     return config;
   }
 
-  /** The detail path's feature maps of images (N, C, S, S) in [0, 1], finest first. */
-  public List<NDArray> details(ParameterStore ps, NDArray images, boolean training) {
-    List<NDArray> out = new ArrayList<>();
-    NDArray x = images.sub(0.5f).div(0.5f);
-    for (Conv conv : detail) {
-      x = Activation.gelu(conv.apply(ps, x, training));
-      out.add(x);
-    }
+  /** Channels of the detail map added at each upsampling stage, finest (full resolution) first. */
+  int[] detailChannels() {
+    int[] out = new int[stages];
+    for (int k = 0; k < stages; k++) out[k] = config.upChannels(stages - 1 - k);
     return out;
   }
 

@@ -8,8 +8,10 @@ import java.util.List;
 
 /**
  * Med-VLM: a ViT image encoder and a BERT text encoder (frozen, with LoRA adapters), a feature
- * mixer and a SAM-style mask decoder. The image is encoded once per slice and shared by every
- * prompt; text once per prompt; the mixer and decoder run per (slice, prompt) pair.
+ * mixer and a SAM-style mask decoder, plus a convolutional {@link DetailPath} over the slice that
+ * feeds the decoder's upsampling and the patch tokens. The image side (ViT and detail path) runs
+ * once per slice and is shared by every prompt; text once per prompt; the mixer and decoder run
+ * per (slice, prompt) pair.
  */
 public final class MedVlm extends ExplicitBlock {
   private final MedVlmConfig config;
@@ -17,8 +19,13 @@ public final class MedVlm extends ExplicitBlock {
   private final BertEncoder textEncoder;
   private final FeatureMixer mixer;
   private final MaskDecoder decoder;
+  private final DetailPath detail;
+  private final LoraLinear promptOrgan;
 
-  /** Per-slice results of the image side: patch tokens (B, G^2, D) and the decoder's detail maps. */
+  /**
+   * Per-slice results of the image side: patch tokens (B, G^2, D), the ViT's plus the detail
+   * path's coarsest level, and the detail path's maps for the decoder.
+   */
   public record ImageFeatures(NDArray tokens, List<NDArray> details) {
     /** The detail maps of one slice (1, C, H, W), to be broadcast over that slice's prompts. */
     public List<NDArray> detailsOf(int slice) {
@@ -33,7 +40,9 @@ public final class MedVlm extends ExplicitBlock {
     textEncoder = addChildBlock("text_encoder", new BertEncoder(config.bert(), config.lora()));
     mixer = addChildBlock("mixer", new FeatureMixer(config.vit().dim(), config.bert().hidden(), config.mixerDepth(), config.mixerHeads(), config.mixerMlpRatio()));
     decoder = addChildBlock("decoder", new MaskDecoder(config.decoder(), config.vit().dim(), config.bert().hidden(), config.vit().grid(),
-        config.vit().patch(), config.channels()));
+        config.vit().patch()));
+    detail = addChildBlock("detail", new DetailPath(config.channels(), decoder.detailChannels(), config.vit().dim()));
+    promptOrgan = addChildBlock("prompt_organ", new LoraLinear(config.bert().hidden(), PROMPT_CLASSES));
   }
 
   public MedVlmConfig config() {
@@ -64,12 +73,32 @@ public final class MedVlm extends ExplicitBlock {
     }
   }
 
+  /** Classes of the training-only prompt classifier: the BTCV organ ids 0 (none) to 13. */
+  public static final int PROMPT_CLASSES = 14;
+
+  /**
+   * Organ logits (N, {@link #PROMPT_CLASSES}) of pooled prompt vectors: a training-only auxiliary
+   * head that teaches the text side which organ a phrasing names (see docs/medvlm.md).
+   */
+  public NDArray promptOrganLogits(ParameterStore ps, NDArray pooled, boolean training) {
+    return promptOrgan.apply(ps, pooled, training);
+  }
+
+  /** How much faster than the base learning rate the detail path (a convolutional U-Net) trains. */
+  public static final float DETAIL_LR_SCALE = 10f;
+
+  /** Whether a parameter belongs to the detail path. */
+  public boolean isDetailParameter(Parameter p) {
+    return detail.getParameters().values().stream().anyMatch(q -> q == p);
+  }
+
   public static boolean isAdapter(Parameter p) {
     return p.getName().startsWith("lora_");
   }
 
   public ImageFeatures encodeImages(ParameterStore ps, NDArray images, boolean training) {
-    return new ImageFeatures(imageEncoder.encode(ps, images, training), decoder.details(ps, images, training));
+    DetailPath.Output d = detail.apply(ps, images, training);
+    return new ImageFeatures(imageEncoder.encode(ps, images, training).add(d.tokens()), d.maps());
   }
 
   public BertEncoder.Output encodeText(ParameterStore ps, NDArray ids, NDArray mask, boolean training) {

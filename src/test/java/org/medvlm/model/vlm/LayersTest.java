@@ -114,4 +114,24 @@ class LayersTest {
       assertThrows(IllegalArgumentException.class, () -> vit.encode(new ParameterStore(m, false), m.zeros(new Shape(1, 2, 32, 32)), false));
     }
   }
+
+  @Test
+  void detailPathGivesOneMapPerStageAndUntrainedLeavesTheTokens() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(3);
+      DetailPath path = new DetailPath(1, new int[] {4, 4, 6, 8}, 10);
+      path.initialize(m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray images = m.randomUniform(0, 1, new Shape(2, 1, 32, 32));
+      DetailPath.Output inference = path.apply(ps, images, false);
+      DetailPath.Output training = path.apply(ps, images, true);
+      long[][] shapes = {{2, 4, 32, 32}, {2, 4, 16, 16}, {2, 6, 8, 8}, {2, 8, 4, 4}};
+      for (int k = 0; k < shapes.length; k++) {
+        assertArrayEquals(shapes[k], inference.maps().get(k).getShape().getShape(), "map " + k + ", finest first");
+        assertTrue(inference.maps().get(k).allClose(training.maps().get(k), 1e-6, 1e-6, false), "per-level scopes change no value");
+      }
+      assertArrayEquals(new long[] {2, 4, 10}, inference.tokens().getShape().getShape(), "one token per 16 x 16 patch");
+      assertEquals(0f, inference.tokens().abs().max().getFloat(), "zero-initialised projection: the patch tokens stay as they are");
+    }
+  }
 }

@@ -1,0 +1,100 @@
+package org.medvlm.model.vlm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A small convolutional U-Net over the CT slice itself, computed once per slice and shared by
+ * every prompt (our addition; HQ-SAM adds early encoder features to SAM's decoder for the same
+ * reason: patch tokens alone cannot place a boundary finer than a patch).
+ * <ul>
+ *   <li>Encoder: level k (resolution 1/2^k, k = 0 .. log2(patch)) has two 3 x 3 convolutions,
+ *       the first with stride 2 below level 0, each followed by a channel LayerNorm and GELU.
+ *   <li>The last level lies on the patch grid: projected to the ViT width and added to the
+ *       patch tokens before the mixer ({@code token_proj}, zero-initialised, so an untrained
+ *       path leaves a pretrained encoder's tokens as they are).
+ *   <li>Top-down: each finer level concatenates the nearest-neighbour 2x upsampling of the level
+ *       below with its encoder features, then 3 x 3 convolution, LayerNorm, GELU, to the channels
+ *       of the decoder's matching upsampling stage, to which it is added.
+ * </ul>
+ */
+final class DetailPath extends ExplicitBlock {
+  private final List<Conv> first = new ArrayList<>();
+  private final List<Conv> second = new ArrayList<>();
+  private final List<Norm> firstNorms = new ArrayList<>();
+  private final List<Norm> secondNorms = new ArrayList<>();
+  private final List<Conv> merge = new ArrayList<>();
+  private final List<Norm> mergeNorms = new ArrayList<>();
+  private final LoraLinear tokenProj;
+  private final int levels;
+
+  /** The per-slice results: patch-grid features for the tokens (B, G^2, D) and the detail maps, finest first. */
+  record Output(NDArray tokens, List<NDArray> maps) {}
+
+  /**
+   * @param inChannels input slices (1, or 3 for 2.5D)
+   * @param mapChannels channels of the detail maps, finest (full resolution) first; one map per
+   *     halving, so {@code log2(patch)} of them
+   * @param tokenDim width of the patch tokens the coarsest level is added to
+   */
+  DetailPath(int inChannels, int[] mapChannels, int tokenDim) {
+    levels = mapChannels.length;
+    int base = mapChannels[0];
+    ExplicitBlock encoder = new ExplicitBlock() {};
+    int in = inChannels;
+    for (int k = 0; k <= levels; k++) {
+      int ch = base * (k + 1);
+      first.add(encoder.child(k + ".conv0", new Conv(in, ch, 3, k == 0 ? 1 : 2, 1)));
+      firstNorms.add(encoder.child(k + ".norm0", new Norm(ch, 1e-6f)));
+      second.add(encoder.child(k + ".conv1", new Conv(ch, ch, 3, 1, 1)));
+      secondNorms.add(encoder.child(k + ".norm1", new Norm(ch, 1e-6f)));
+      in = ch;
+    }
+    addChildBlock("encoder", encoder);
+    ExplicitBlock topDown = new ExplicitBlock() {};
+    int below = base * (levels + 1);
+    for (int k = levels - 1; k >= 0; k--) {
+      int out = mapChannels[k];
+      merge.add(topDown.child(k + ".conv", new Conv(below + base * (k + 1), out, 3, 1, 1)));
+      mergeNorms.add(topDown.child(k + ".norm", new Norm(out, 1e-6f)));
+      below = out;
+    }
+    addChildBlock("top_down", topDown);
+    tokenProj = addChildBlock("token_proj", new LoraLinear(base * (levels + 1), tokenDim, true, null, Initializer.ZEROS));
+  }
+
+  /** Images (B, C, S, S) in [0, 1]. */
+  Output apply(ParameterStore ps, NDArray images, boolean training) {
+    List<NDArray> encoded = new ArrayList<>();
+    NDArray x = images.sub(0.5f).div(0.5f);
+    for (int k = 0; k <= levels; k++) {
+      int level = k;
+      x = scoped(x, training, in -> {
+        NDArray h = Activation.gelu(firstNorms.get(level).apply2d(ps, first.get(level).apply(ps, in, training), training));
+        return Activation.gelu(secondNorms.get(level).apply2d(ps, second.get(level).apply(ps, h, training), training));
+      });
+      encoded.add(x);
+    }
+    long b = x.getShape().get(0), c = x.getShape().get(1);
+    NDArray tokens = tokenProj.apply(ps, x.reshape(b, c, -1).transpose(0, 2, 1), training);
+    List<NDArray> maps = new ArrayList<>();
+    for (int i = 0; i < levels; i++) {
+      int step = i;
+      NDArray skip = encoded.get(levels - 1 - i);
+      x = scoped(x, training, below -> {
+        NDArray merged = NDArrays.concat(new NDList(below.repeat(2, 2).repeat(3, 2), skip), 1);
+        return Activation.gelu(mergeNorms.get(step).apply2d(ps, merge.get(step).apply(ps, merged, training), training));
+      });
+      maps.add(x);
+    }
+    Collections.reverse(maps);
+    return new Output(tokens, maps);
+  }
+}
