@@ -26,14 +26,22 @@ import java.util.List;
  * </ul>
  */
 final class DetailPath extends ExplicitBlock {
-  private final List<Conv> first = new ArrayList<>();
-  private final List<Conv> second = new ArrayList<>();
-  private final List<Norm> firstNorms = new ArrayList<>();
-  private final List<Norm> secondNorms = new ArrayList<>();
-  private final List<Conv> merge = new ArrayList<>();
-  private final List<Norm> mergeNorms = new ArrayList<>();
+  private final List<ConvNorm> first = new ArrayList<>();
+  private final List<ConvNorm> second = new ArrayList<>();
+  private final List<ConvNorm> merge = new ArrayList<>();
   private final LoraLinear tokenProj;
   private final int levels;
+
+  /** A 3 x 3 convolution, then a channel LayerNorm and GELU; its two parts are children of {@code parent}. */
+  private record ConvNorm(Conv conv, Norm norm) {
+    static ConvNorm in(ExplicitBlock parent, String convName, String normName, int in, int out, int stride) {
+      return new ConvNorm(parent.child(convName, new Conv(in, out, 3, stride, 1)), parent.child(normName, new Norm(out, 1e-6f)));
+    }
+
+    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+      return Activation.gelu(norm.apply2d(ps, conv.apply(ps, x, training), training));
+    }
+  }
 
   /** The per-slice results: patch-grid features for the tokens (B, G^2, D) and the detail maps, finest first. */
   record Output(NDArray tokens, List<NDArray> maps) {}
@@ -51,10 +59,8 @@ final class DetailPath extends ExplicitBlock {
     int in = inChannels;
     for (int k = 0; k <= levels; k++) {
       int ch = base * (k + 1);
-      first.add(encoder.child(k + ".conv0", new Conv(in, ch, 3, k == 0 ? 1 : 2, 1)));
-      firstNorms.add(encoder.child(k + ".norm0", new Norm(ch, 1e-6f)));
-      second.add(encoder.child(k + ".conv1", new Conv(ch, ch, 3, 1, 1)));
-      secondNorms.add(encoder.child(k + ".norm1", new Norm(ch, 1e-6f)));
+      first.add(ConvNorm.in(encoder, k + ".conv0", k + ".norm0", in, ch, k == 0 ? 1 : 2));
+      second.add(ConvNorm.in(encoder, k + ".conv1", k + ".norm1", ch, ch, 1));
       in = ch;
     }
     addChildBlock("encoder", encoder);
@@ -62,8 +68,7 @@ final class DetailPath extends ExplicitBlock {
     int below = base * (levels + 1);
     for (int k = levels - 1; k >= 0; k--) {
       int out = mapChannels[k];
-      merge.add(topDown.child(k + ".conv", new Conv(below + base * (k + 1), out, 3, 1, 1)));
-      mergeNorms.add(topDown.child(k + ".norm", new Norm(out, 1e-6f)));
+      merge.add(ConvNorm.in(topDown, k + ".conv", k + ".norm", below + base * (k + 1), out, 1));
       below = out;
     }
     addChildBlock("top_down", topDown);
@@ -76,10 +81,7 @@ final class DetailPath extends ExplicitBlock {
     NDArray x = images.sub(0.5f).div(0.5f);
     for (int k = 0; k <= levels; k++) {
       int level = k;
-      x = scoped(x, training, in -> {
-        NDArray h = Activation.gelu(firstNorms.get(level).apply2d(ps, first.get(level).apply(ps, in, training), training));
-        return Activation.gelu(secondNorms.get(level).apply2d(ps, second.get(level).apply(ps, h, training), training));
-      });
+      x = scoped(x, training, in -> second.get(level).apply(ps, first.get(level).apply(ps, in, training), training));
       encoded.add(x);
     }
     long b = x.getShape().get(0), c = x.getShape().get(1);
@@ -90,7 +92,7 @@ final class DetailPath extends ExplicitBlock {
       NDArray skip = encoded.get(levels - 1 - i);
       x = scoped(x, training, below -> {
         NDArray merged = NDArrays.concat(new NDList(below.repeat(2, 2).repeat(3, 2), skip), 1);
-        return Activation.gelu(mergeNorms.get(step).apply2d(ps, merge.get(step).apply(ps, merged, training), training));
+        return merge.get(step).apply(ps, merged, training);
       });
       maps.add(x);
     }

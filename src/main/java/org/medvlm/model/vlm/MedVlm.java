@@ -21,6 +21,7 @@ public final class MedVlm extends ExplicitBlock {
   private final MaskDecoder decoder;
   private final DetailPath detail;
   private final LoraLinear promptOrgan;
+  private final java.util.Set<Parameter> detailParameters;
 
   /**
    * Per-slice results of the image side: patch tokens (B, G^2, D), the ViT's plus the detail
@@ -43,6 +44,8 @@ public final class MedVlm extends ExplicitBlock {
         config.vit().patch()));
     detail = addChildBlock("detail", new DetailPath(config.channels(), decoder.detailChannels(), config.vit().dim()));
     promptOrgan = addChildBlock("prompt_organ", new LoraLinear(config.bert().hidden(), PROMPT_CLASSES));
+    detailParameters = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    detailParameters.addAll(detail.getParameters().values());
   }
 
   public MedVlmConfig config() {
@@ -89,7 +92,7 @@ public final class MedVlm extends ExplicitBlock {
 
   /** Whether a parameter belongs to the detail path. */
   public boolean isDetailParameter(Parameter p) {
-    return detail.getParameters().values().stream().anyMatch(q -> q == p);
+    return detailParameters.contains(p);
   }
 
   public static boolean isAdapter(Parameter p) {
