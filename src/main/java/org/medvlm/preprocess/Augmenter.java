@@ -50,6 +50,16 @@ public final class Augmenter {
     float shift = rnd.nextDouble() < config.intensityShift() ? (float) ((rnd.nextDouble() * 2 - 1) * config.shiftRange()) : 0f;
     float scale = rnd.nextDouble() < config.intensityScale() ? (float) (1 + (rnd.nextDouble() * 2 - 1) * config.scaleRange()) : 1f;
     boolean noise = rnd.nextDouble() < config.noise();
+    // drawn only by sets with pose changes, so the other sets' random streams stay as they were
+    if (config.pose() > 0 && rnd.nextDouble() < config.pose()) {
+      double angle = Math.toRadians((rnd.nextDouble() * 2 - 1) * config.rotateDegrees());
+      double zoom = 1 + (rnd.nextDouble() * 2 - 1) * config.zoomRange();
+      double moveX = (rnd.nextDouble() * 2 - 1) * config.moveFraction() * s;
+      double moveY = (rnd.nextDouble() * 2 - 1) * config.moveFraction() * s;
+      Pose pose = new Pose(s, angle, zoom, moveX, moveY);
+      img = pose.image(img, channels);
+      if (lab != null) lab = pose.labels(lab);
+    }
     if (shift != 0 || scale != 1 || noise) {
       for (int i = 0; i < img.length; i++) {
         float v = img[i] * scale + shift;
@@ -77,6 +87,61 @@ public final class Augmenter {
       }
     }
     return map;
+  }
+
+  /**
+   * A small in-plane pose change about the slice's centre: output pixel p shows input pixel
+   * c + R(-angle) (p - c - move) / zoom. The image is interpolated bilinearly, the labels take the
+   * nearest pixel; what comes from outside the slice is 0 (air, background).
+   */
+  record Pose(int size, double angle, double zoom, double moveX, double moveY) {
+    /** Source coordinates (x, y interleaved) of every output pixel. */
+    private double[] sources() {
+      double c = (size - 1) / 2.0, cos = Math.cos(angle) / zoom, sin = Math.sin(angle) / zoom;
+      double[] src = new double[2 * size * size];
+      for (int y = 0; y < size; y++) {
+        double dy = y - c - moveY;
+        for (int x = 0; x < size; x++) {
+          double dx = x - c - moveX;
+          int i = 2 * (y * size + x);
+          src[i] = c + cos * dx + sin * dy;
+          src[i + 1] = c - sin * dx + cos * dy;
+        }
+      }
+      return src;
+    }
+
+    float[] image(float[] img, int channels) {
+      double[] src = sources();
+      int s2 = size * size;
+      float[] out = new float[img.length];
+      for (int i = 0; i < s2; i++) {
+        double sx = src[2 * i], sy = src[2 * i + 1];
+        int x0 = (int) Math.floor(sx), y0 = (int) Math.floor(sy);
+        float fx = (float) (sx - x0), fy = (float) (sy - y0);
+        for (int c = 0; c < channels; c++) {
+          int off = c * s2;
+          float top = (1 - fx) * at(img, off, x0, y0) + fx * at(img, off, x0 + 1, y0);
+          float bottom = (1 - fx) * at(img, off, x0, y0 + 1) + fx * at(img, off, x0 + 1, y0 + 1);
+          out[off + i] = (1 - fy) * top + fy * bottom;
+        }
+      }
+      return out;
+    }
+
+    int[] labels(int[] lab) {
+      double[] src = sources();
+      int[] out = new int[lab.length];
+      for (int i = 0; i < out.length; i++) {
+        int x = (int) Math.round(src[2 * i]), y = (int) Math.round(src[2 * i + 1]);
+        out[i] = x >= 0 && y >= 0 && x < size && y < size ? lab[y * size + x] : 0;
+      }
+      return out;
+    }
+
+    private float at(float[] img, int off, int x, int y) {
+      return x >= 0 && y >= 0 && x < size && y < size ? img[off + y * size + x] : 0f;
+    }
   }
 
   private static double gaussian(SplittableRandom rnd) {

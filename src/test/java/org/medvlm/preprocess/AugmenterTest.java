@@ -56,4 +56,84 @@ class AugmenterTest {
     assertArrayEquals(sample().image(), x.image());
     assertArrayEquals(sample().labels(), x.labels());
   }
+
+  @Test
+  void poseIdentityAndWholePixelShiftsAreExact() {
+    float[] img = new float[2 * 36];
+    int[] lab = new int[36];
+    for (int i = 0; i < 36; i++) { img[i] = i; img[36 + i] = -i; lab[i] = i; }
+    Augmenter.Pose identity = new Augmenter.Pose(6, 0, 1, 0, 0);
+    assertArrayEquals(img, identity.image(img, 2), 1e-5f);
+    assertArrayEquals(lab, identity.labels(lab));
+    // moved one pixel right and two down: output (x, y) shows input (x - 1, y - 2), 0 from outside
+    Augmenter.Pose move = new Augmenter.Pose(6, 0, 1, 1, 2);
+    float[] moved = move.image(img, 2);
+    int[] movedLab = move.labels(lab);
+    for (int y = 0; y < 6; y++) {
+      for (int x = 0; x < 6; x++) {
+        boolean inside = x >= 1 && y >= 2;
+        int from = (y - 2) * 6 + (x - 1);
+        assertEquals(inside ? from : 0, moved[y * 6 + x], 1e-5f);
+        assertEquals(inside ? -from : 0, moved[36 + y * 6 + x], 1e-5f);
+        assertEquals(inside ? from : 0, movedLab[y * 6 + x]);
+      }
+    }
+  }
+
+  @Test
+  void poseQuarterTurnMatchesTheExactTurnAndZoomGrowsAnOrgan() {
+    int s = 8;
+    int[] lab = new int[s * s];
+    for (int i = 0; i < lab.length; i++) lab[i] = i;
+    int[] turned = new Augmenter.Pose(s, Math.PI / 2, 1, 0, 0).labels(lab);
+    int[] exact = Augmenter.spatialMap(s, false, false, 1);
+    int[] viaMap = new int[s * s];
+    for (int i = 0; i < viaMap.length; i++) viaMap[i] = lab[exact[i]];
+    assertTrue(java.util.Arrays.equals(turned, viaMap) || java.util.Arrays.equals(turned, turnedThreeTimes(lab, s)),
+        "a pose turn of 90 degrees is one of the exact quarter turns");
+    int[] square = new int[s * s];
+    for (int y = 2; y < 6; y++) for (int x = 2; x < 6; x++) square[y * s + x] = 1;
+    assertTrue(count(new Augmenter.Pose(s, 0, 1.5, 0, 0).labels(square)) > count(square));
+    assertTrue(count(new Augmenter.Pose(s, 0, 0.5, 0, 0).labels(square)) < count(square));
+  }
+
+  @Test
+  void thePoseSetKeepsLeftAndRightOrgansOnTheirSides() {
+    int s = 32;
+    float[] img = new float[s * s];
+    int[] lab = new int[s * s];
+    for (int y = 12; y < 20; y++) {
+      for (int x = 3; x < 9; x++) { lab[y * s + x] = 2; img[y * s + x] = 0.8f; }
+      for (int x = 23; x < 29; x++) { lab[y * s + x] = 3; img[y * s + x] = 0.6f; }
+    }
+    Augmenter a = new Augmenter(AugmentConfig.named("pose"));
+    int posed = 0;
+    for (long seed = 0; seed < 40; seed++) {
+      Augmenter.Sample x = a.apply(new Augmenter.Sample(img, lab, s), seed);
+      assertTrue(meanX(x.labels(), 2, s) < s / 2.0 && meanX(x.labels(), 3, s) > s / 2.0, "seed " + seed);
+      assertTrue(count(x.labels()) > 0);
+      if (!java.util.Arrays.equals(x.labels(), lab)) posed++;
+    }
+    assertTrue(posed > 15 && posed < 40, "about 70% of the slices change pose: " + posed);
+  }
+
+  private static int[] turnedThreeTimes(int[] lab, int s) {
+    int[] map = Augmenter.spatialMap(s, false, false, 3);
+    int[] out = new int[lab.length];
+    for (int i = 0; i < out.length; i++) out[i] = lab[map[i]];
+    return out;
+  }
+
+  private static int count(int[] lab) {
+    int n = 0;
+    for (int v : lab) if (v != 0) n++;
+    return n;
+  }
+
+  private static double meanX(int[] lab, int label, int s) {
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < lab.length; i++) if (lab[i] == label) { sum += i % s; n++; }
+    return sum / n;
+  }
 }
