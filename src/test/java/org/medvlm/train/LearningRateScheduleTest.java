@@ -20,10 +20,24 @@ class LearningRateScheduleTest {
   }
 
   @Test
+  void wsdWarmsUpHoldsTheRateThenFallsLinearlyOverTheLastQuarter() {
+    LearningRateSchedule w = LearningRateSchedule.WSD;
+    long total = 1000; // warm-up: the first 50 steps; decay: the last 250
+    assertEquals(1 / 50.0, w.factor(0, total), 1e-12);
+    assertEquals(1.0, w.factor(49, total), 1e-12);
+    for (long s = 50; s <= 750; s++) assertEquals(1.0, w.factor(s, total), 1e-12, "stable at step " + s);
+    assertEquals(0.5, w.factor(875, total), 1e-12, "half-way through the decay");
+    assertEquals(1 / 250.0, w.factor(999, total), 1e-12, "the last step still learns a little");
+    assertEquals(0.0, w.factor(1000, total), 1e-12);
+    for (long s = 751; s < total; s++) assertTrue(w.factor(s, total) < w.factor(s - 1, total), "falls at step " + s);
+    assertEquals(LearningRateSchedule.WSD, LearningRateSchedule.named("WSD"));
+  }
+
+  @Test
   void constantIsOneAndNamesParse() {
     for (long s = 0; s < 10; s++) assertEquals(1.0, LearningRateSchedule.CONSTANT.factor(s, 10));
     assertEquals(LearningRateSchedule.COSINE, LearningRateSchedule.named(" Cosine "));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.named("step"));
-    assertTrue(e.getMessage().contains("constant, cosine"), e.getMessage());
+    assertTrue(e.getMessage().contains("constant, cosine, wsd"), e.getMessage());
   }
 }
