@@ -72,7 +72,8 @@ final class TrainCommand implements Callable<Integer> {
   int depth;
 
   @Option(names = "--augment", defaultValue = "safe", paramLabel = "SET",
-      description = {"Augmentations: safe (intensity shift/scale, noise; default), study (also left-right and",
+      description = {"Augmentations: safe (intensity shift/scale, noise; default), pose (safe plus rotations up to 10 degrees,",
+          "zooms up to 10%% and shifts up to 6%% of the side, on 70%% of the slices), study (also left-right and",
           "anterior-posterior flips and 90 degree turns, as the study), none."})
   String augment;
 
@@ -85,7 +86,8 @@ final class TrainCommand implements Callable<Integer> {
   float rareWeight;
 
   @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "S",
-      description = "Learning rate over the run: constant (default), or cosine (linear warm-up over the first 5%% of steps, then a half cosine to zero).")
+      description = {"Learning rate over the run: constant (default); cosine (linear warm-up over the first 5%% of steps, then a half",
+          "cosine to zero); wsd (the same warm-up, the full rate, then a straight line to zero over the last 25%% of steps)."})
   String lrSchedule;
 
   @Option(names = "--image-weights", paramLabel = "DIR|FILE", description = "Med-VLM: pretrained timm ViT weights (model.safetensors or pytorch_model.bin).")
