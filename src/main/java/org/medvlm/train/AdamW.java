@@ -29,6 +29,7 @@ public final class AdamW {
   private float maxNorm;
   private long skipped;
   private int consecutiveSkips;
+  private List<Parameter> lastNonFinite = List.of();
 
   public AdamW(List<Parameter> params, float lr, float weightDecay, NDManager manager) {
     this.params = params;
@@ -80,6 +81,27 @@ public final class AdamW {
     return consecutiveSkips;
   }
 
+  /**
+   * The parameters whose gradients held NaN or an infinity at the last step skipped for a
+   * non-finite gradient norm (empty before any), to tell the user where training breaks.
+   */
+  public List<Parameter> lastNonFiniteGradients() {
+    return lastNonFinite;
+  }
+
+  private List<Parameter> nonFiniteGradients() {
+    List<Parameter> bad = new ArrayList<>();
+    for (Parameter p : params) {
+      NDArray w = p.getArray();
+      try (NDManager scope = w.getManager().newSubManager()) {
+        NDArray g = w.getGradient();
+        g.attach(scope);
+        if (g.isNaN().logicalOr(g.isInfinite()).any().getBoolean()) bad.add(p);
+      }
+    }
+    return List.copyOf(bad);
+  }
+
   /** Discards the current gradients without updating (a non-finite loss). */
   public void skip() {
     skipped++;
@@ -117,6 +139,7 @@ public final class AdamW {
         }
       }
       if (!Double.isFinite(norm)) {
+        lastNonFinite = nonFiniteGradients();
         skip();
         return false;
       }

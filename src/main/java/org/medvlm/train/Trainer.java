@@ -159,7 +159,11 @@ public final class Trainer {
           opt.setLearningRate((float) (config.learningRate() * config.schedule().factor((long) epoch * steps + s, (long) config.epochs() * steps)));
           long skipsBefore = opt.skippedSteps();
           double loss = TrainStep.run(task, root, replicas, opt, batch);
-          if (opt.skippedSteps() > skipsBefore) skippedAt.add(s + 1);
+          if (opt.skippedSteps() > skipsBefore) {
+            skippedAt.add(s + 1);
+            String where = parameterNames(task.block(), opt.lastNonFiniteGradients());
+            if (!where.isEmpty()) listener.message("epoch " + (epoch + 1) + ", step " + (s + 1) + ": non-finite gradients in " + where);
+          }
           if (!Double.isNaN(loss)) {
             lossSum += loss;
             lossCount++;
@@ -314,6 +318,16 @@ public final class Trainer {
    * Where an interrupted epoch stopped: steps done and the running sums its metrics need, so a
    * resumed run continues with the next step and ends where an uninterrupted one would.
    */
+  /** Full names of {@code params} in {@code block}, the first few, then how many more. */
+  static String parameterNames(ai.djl.nn.Block block, List<Parameter> params) {
+    if (params.isEmpty()) return "";
+    java.util.Map<Parameter, String> names = new java.util.IdentityHashMap<>();
+    for (var e : block.getParameters()) names.put(e.getValue(), e.getKey());
+    List<String> list = params.stream().map(p -> names.getOrDefault(p, p.getName())).toList();
+    int shown = Math.min(6, list.size());
+    return String.join(", ", list.subList(0, shown)) + (list.size() > shown ? " and " + (list.size() - shown) + " more" : "");
+  }
+
   record Partial(int epoch, int steps, double lossSum, int lossCount, long skipped, double seconds) {
     static Partial of(JsonObject meta) {
       JsonObject p = meta.getAsJsonObject("partial_epoch");

@@ -30,9 +30,16 @@ class AdamWTest {
       Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optShape(new Shape(3)).optInitializer(Initializer.ONES).build();
       p.initialize(m, DataType.FLOAT32);
       p.getArray().setRequiresGradient(true);
-      AdamW opt = new AdamW(List.of(p), 0.1f, 0f, m).clipGradients(1f);
+      Parameter q = Parameter.builder().setName("q").setType(Parameter.Type.WEIGHT).optShape(new Shape(2)).optInitializer(Initializer.ONES).build();
+      q.initialize(m, DataType.FLOAT32);
+      q.getArray().setRequiresGradient(true);
+      AdamW opt = new AdamW(List.of(q, p), 0.1f, 0f, m).clipGradients(1f);
+      assertEquals(List.of(), opt.lastNonFiniteGradients());
       backward(p.getArray(), Float.NaN);
+      backward(q.getArray(), 1f);
       assertFalse(opt.step(), "NaN gradient: no update");
+      assertEquals(List.of(p), opt.lastNonFiniteGradients(), "names the parameter whose gradient broke, not the finite one");
+      assertArrayEquals(new float[] {1, 1}, q.getArray().toFloatArray(), "the step is skipped for every parameter");
       assertArrayEquals(new float[] {1, 1, 1}, p.getArray().toFloatArray());
       assertEquals(1, opt.skippedSteps());
       assertArrayEquals(new float[] {0, 0, 0}, p.getArray().getGradient().toFloatArray(), "gradients cleared, not left NaN");

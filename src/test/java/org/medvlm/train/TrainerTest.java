@@ -48,4 +48,19 @@ class TrainerTest {
     // training and validation are the same volume here: the training Dice curve must equal the validation one
     for (EpochMetrics m : r.history()) assertEquals(m.meanValDice(), m.meanTrainDice(), 1e-12, "epoch " + m.epoch());
   }
+
+  @Test
+  void skippedStepsNameTheParametersByTheirFullNames() {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      ai.djl.nn.SequentialBlock block = new ai.djl.nn.SequentialBlock();
+      for (int i = 0; i < 4; i++) block.add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
+      block.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 2));
+      var all = block.getParameters();
+      assertEquals("", Trainer.parameterNames(block, List.of()));
+      assertEquals(all.get(2).getKey(), Trainer.parameterNames(block, List.of(all.get(2).getValue())));
+      String many = Trainer.parameterNames(block, all.values());
+      assertTrue(many.startsWith(all.get(0).getKey() + ", " + all.get(1).getKey()), many);
+      assertTrue(many.endsWith(" and 2 more"), many);
+    }
+  }
 }
