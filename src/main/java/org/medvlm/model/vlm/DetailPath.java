@@ -3,7 +3,6 @@ package org.medvlm.model.vlm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ final class DetailPath extends ExplicitBlock {
     }
 
     NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-      return Activation.gelu(norm.apply2d(ps, conv.apply(ps, x, training), training));
+      return norm.apply2dGelu(ps, conv.apply(ps, x, training), training);
     }
   }
 

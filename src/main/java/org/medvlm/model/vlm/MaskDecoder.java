@@ -133,8 +133,7 @@ public final class MaskDecoder extends ExplicitBlock {
     int c = config.dim();
     NDArray x = inputProj.apply(ps, mixed, training).transpose(0, 2, 1).reshape(n, c, grid, grid);
     for (int i = 0; i < dilated.size(); i++) {
-      NDArray h = dilatedNorms.get(i).apply2d(ps, dilated.get(i).apply(ps, x, training), training);
-      x = x.add(Activation.gelu(h));
+      x = x.add(dilatedNorms.get(i).apply2dGelu(ps, dilated.get(i).apply(ps, x, training), training));
     }
     NDArray image = x.reshape(n, c, (long) grid * grid).transpose(0, 2, 1);
     NDArray fixed = local(local(value(ps, outputTokens, x, training).expandDims(0), x).broadcast(n, 2, c), x);

@@ -134,4 +134,28 @@ class LayersTest {
       assertEquals(0f, inference.tokens().abs().max().getFloat(), "zero-initialised projection: the patch tokens stay as they are");
     }
   }
+
+  @Test
+  void pairsPickTheirImageByProductExactlyAsByIndexAndTheGradientsAgree() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray maps = m.randomNormal(new Shape(3, 2, 5, 5));
+      NDArray index = m.create(new long[] {0, 0, 2, 1, 2, 2});
+      NDArray picked = MedVlm.perPair(maps, index.oneHot(3));
+      assertArrayEquals(new long[] {6, 2, 5, 5}, picked.getShape().getShape());
+      NDArray byIndex = maps.get(new ai.djl.ndarray.index.NDIndex("{}", index));
+      assertEquals(0f, picked.sub(byIndex).abs().max().getFloat(), "a one-hot product copies the rows exactly");
+      NDArray weights = m.randomNormal(new Shape(6, 2, 5, 5));
+      float[][] grads = new float[2][];
+      for (int k = 0; k < 2; k++) {
+        NDArray x = maps.duplicate();
+        x.setRequiresGradient(true);
+        try (ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray rows = k == 0 ? MedVlm.perPair(x, index.oneHot(3)) : x.get(new ai.djl.ndarray.index.NDIndex("{}", index));
+          gc.backward(rows.mul(weights).sum());
+        }
+        grads[k] = x.getGradient().toFloatArray();
+      }
+      assertArrayEquals(grads[1], grads[0], 1e-5f, "each image gets the sum of its pairs' gradients");
+    }
+  }
 }
