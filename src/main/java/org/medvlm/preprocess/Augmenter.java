@@ -94,11 +94,14 @@ public final class Augmenter {
    * c + R(-angle) (p - c - move) / zoom. The image is interpolated bilinearly, the labels take the
    * nearest pixel; what comes from outside the slice is 0 (air, background).
    */
-  record Pose(int size, double angle, double zoom, double moveX, double moveY) {
-    /** Source coordinates (x, y interleaved) of every output pixel. */
-    private double[] sources() {
+  static final class Pose {
+    private final int size;
+    private final double[] src; // source coordinates (x, y interleaved) of every output pixel, shared by image and labels
+
+    Pose(int size, double angle, double zoom, double moveX, double moveY) {
+      this.size = size;
       double c = (size - 1) / 2.0, cos = Math.cos(angle) / zoom, sin = Math.sin(angle) / zoom;
-      double[] src = new double[2 * size * size];
+      src = new double[2 * size * size];
       for (int y = 0; y < size; y++) {
         double dy = y - c - moveY;
         for (int x = 0; x < size; x++) {
@@ -108,11 +111,9 @@ public final class Augmenter {
           src[i + 1] = c - sin * dx + cos * dy;
         }
       }
-      return src;
     }
 
     float[] image(float[] img, int channels) {
-      double[] src = sources();
       int s2 = size * size;
       float[] out = new float[img.length];
       for (int i = 0; i < s2; i++) {
@@ -130,7 +131,6 @@ public final class Augmenter {
     }
 
     int[] labels(int[] lab) {
-      double[] src = sources();
       int[] out = new int[lab.length];
       for (int i = 0; i < out.length; i++) {
         int x = (int) Math.round(src[2 * i]), y = (int) Math.round(src[2 * i + 1]);

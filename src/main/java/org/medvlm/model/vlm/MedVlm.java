@@ -115,8 +115,8 @@ public final class MedVlm extends ExplicitBlock {
    */
   public MaskDecoder.Output decode(ParameterStore ps, ImageFeatures images, NDArray imageIndex, BertEncoder.Output text, NDArray textMask,
       NDArray textIndex, boolean training) {
-    MaskDecoder.Attended a = attend(ps, images, imageIndex, text, textMask, textIndex, training);
     NDArray selector = pairSelector(images, imageIndex);
+    MaskDecoder.Attended a = attendSelected(ps, images, selector, text, textMask, textIndex, training);
     List<NDArray> details = images.details().stream().map(d -> perPair(d, selector)).toList();
     return new MaskDecoder.Output(decoder.masks(ps, a, details, training), a.presence());
   }
@@ -129,7 +129,13 @@ public final class MedVlm extends ExplicitBlock {
       NDArray textIndex, boolean training) {
     // the per-pair copies (and so everything computed from them) belong to the index arrays' manager:
     // a caller decoding a batch in chunks frees each chunk's full-resolution maps when it closes that manager
-    NDArray tokens = perPair(images.tokens(), pairSelector(images, imageIndex));
+    return attendSelected(ps, images, pairSelector(images, imageIndex), text, textMask, textIndex, training);
+  }
+
+  /** {@link #attend} with the pairs' image selector already made (decode uses it for the detail maps too). */
+  private MaskDecoder.Attended attendSelected(ParameterStore ps, ImageFeatures images, NDArray selector, BertEncoder.Output text, NDArray textMask,
+      NDArray textIndex, boolean training) {
+    NDArray tokens = perPair(images.tokens(), selector);
     NDArray prompt = textIndex.oneHot(Math.toIntExact(text.pooled().getShape().get(0)));
     NDArray states = perPair(text.states(), prompt);
     NDArray mask = perPair(textMask, prompt);
