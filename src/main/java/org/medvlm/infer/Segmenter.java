@@ -16,6 +16,7 @@ import net.imglib2.type.numeric.integer.IntType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.medvlm.BadInputException;
 import org.medvlm.data.Organ;
+import org.medvlm.preprocess.LabelFusion;
 import org.medvlm.preprocess.PreparedVolume;
 import org.medvlm.preprocess.PreprocessConfig;
 import org.medvlm.preprocess.Preprocessor;
@@ -97,7 +98,7 @@ public final class Segmenter implements AutoCloseable {
     Devices.noGradientsOnThisThread();
     checkKnown(requested);
     PreparedVolume p = preprocessor.prepare(ct);
-    Volume<IntType> labels = p.mapping().labelsToOriginal(task.predict(manager, ps, p, batchSize, requested));
+    Volume<IntType> labels = task.predict(manager, ps, p, batchSize, requested);
     if (postprocess) PostProcess.apply(Volume.ints(labels), labels.dims(), requested.stream().mapToInt(Organ::id).toArray());
     return new Result(labels, volumesMl(labels, requested));
   }
@@ -115,11 +116,12 @@ public final class Segmenter implements AutoCloseable {
       float[][] probs = vlm.probabilities(manager, ps, p, requested.stream().map(vlm::promptFor).toList(), batchSize);
       for (int k = 0; k < requested.size(); k++) out.put(requested.get(k), binary(p, probs[k], postprocess));
     } else {
-      int[] slices = task.predict(manager, ps, p, batchSize, requested);
+      Volume<IntType> labels = task.predict(manager, ps, p, batchSize, requested);
+      int[] l = Volume.ints(labels);
       for (Organ o : requested) {
-        int[] mask = new int[slices.length];
-        for (int i = 0; i < mask.length; i++) mask[i] = slices[i] == o.id() ? 1 : 0;
-        Volume<IntType> v = p.mapping().labelsToOriginal(mask);
+        int[] mask = new int[l.length];
+        for (int i = 0; i < mask.length; i++) mask[i] = l[i] == o.id() ? 1 : 0;
+        Volume<IntType> v = Volume.ofLabels(mask, labels.dims(), labels.geometry());
         if (postprocess) PostProcess.apply(Volume.ints(v), v.dims(), new int[] {1});
         out.put(o, v);
       }
@@ -143,10 +145,12 @@ public final class Segmenter implements AutoCloseable {
     throw new BadInputException("--prompt", "free-text prompts need a Med-VLM model; " + source + " is a " + task.modelType());
   }
 
+  /** Probability slices to a 0/1 mask on the original grid: resized back, then above 0.5. */
   private static Volume<IntType> binary(PreparedVolume p, float[] prob, boolean postprocess) {
-    int[] mask = new int[prob.length];
-    for (int i = 0; i < mask.length; i++) mask[i] = prob[i] > 0.5f ? 1 : 0;
-    Volume<IntType> v = p.mapping().labelsToOriginal(mask);
+    LabelFusion fusion = LabelFusion.ofProbabilities(p.mapping());
+    int s2 = p.size() * p.size();
+    for (int z = 0; z < p.depth(); z++) fusion.add(1, z, prob, z * s2);
+    Volume<IntType> v = fusion.toOriginal();
     if (postprocess) PostProcess.apply(Volume.ints(v), v.dims(), new int[] {1});
     return v;
   }

@@ -37,7 +37,19 @@ public record SliceMapping(Grid original, Reorientation reorientation, Grid ras,
     check(slices.length, s2);
     int[] out = new int[plane * c[2]];
     for (int z = 0; z < c[2]; z++) resize.nearestBack(slices, z * s2, out, z * plane);
-    Volume<IntType> cropped = Volume.ofLabels(out, c, croppedGeometry());
+    return croppedLabelsToOriginal(out);
+  }
+
+  /** Size of the body crop of the resampled volume (x, y, z): the grid of {@link #croppedGeometry()}. */
+  public int[] cropSize() {
+    return crop.size();
+  }
+
+  /** Labels on the cropped, resampled grid ({@link #cropSize()}, x fastest) back onto the original grid, nearest neighbour. */
+  public Volume<IntType> croppedLabelsToOriginal(int[] labels) {
+    int[] c = crop.size();
+    if (labels.length != c[0] * c[1] * c[2]) throw new IllegalArgumentException("expected " + c[0] + " x " + c[1] + " x " + c[2] + " labels, got " + labels.length);
+    Volume<IntType> cropped = Volume.ofLabels(labels, c, croppedGeometry());
     Volume<IntType> full = crop.uncrop(cropped, resampled.dims(), 0);
     Volume<IntType> onRas = Resampler.nearest(full, ras, 0);
     return reorientation.inverse().apply(onRas).withGeometry(original.geometry());

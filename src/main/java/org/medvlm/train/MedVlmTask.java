@@ -24,9 +24,12 @@ import org.medvlm.model.vlm.BertEncoder;
 import org.medvlm.model.vlm.MaskDecoder;
 import org.medvlm.model.vlm.MedVlm;
 import org.medvlm.model.vlm.MedVlmConfig;
+import net.imglib2.type.numeric.integer.IntType;
 import org.medvlm.preprocess.Augmenter;
+import org.medvlm.preprocess.LabelFusion;
 import org.medvlm.preprocess.PreparedVolume;
 import org.medvlm.text.TextTokenizer;
+import org.medvlm.volume.Volume;
 import org.medvlm.weights.BertCheckpoint;
 import org.medvlm.weights.EncoderCheckpoint;
 import org.medvlm.weights.VitCheckpoint;
@@ -392,7 +395,7 @@ public final class MedVlmTask implements SegmentationTask {
   }
 
   @Override
-  public int[] predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
+  public Volume<IntType> predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
     return run(manager, ps, v, batchSize, false).labels();
   }
 
@@ -402,11 +405,11 @@ public final class MedVlmTask implements SegmentationTask {
   }
 
   @Override
-  public int[] predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize, List<Organ> requested) {
+  public Volume<IntType> predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize, List<Organ> requested) {
     for (Organ o : requested) if (!organs.contains(o)) throw new IllegalArgumentException("the model was not trained for " + o.key());
     Fusion fusion = new Fusion(v, requested);
     decodeVolume(manager, ps, v, requested.stream().map(prompts::canonical).toList(), null, batchSize, fusion);
-    return fusion.labels;
+    return fusion.onOriginal.toOriginal();
   }
 
   /** Where decoded probability maps go: the map of prompt {@code k} on slice {@code z} is {@code p[from, from + S^2)}. */
@@ -416,11 +419,13 @@ public final class MedVlmTask implements SegmentationTask {
 
   /**
    * One BTCV label map fused from the organs' maps as they are decoded (a pixel takes the most
-   * probable organ above 0.5; the first on ties), so the volume's 13 maps are never all held.
+   * probable organ above 0.5; the first on ties), so the volume's 13 maps are never all held:
+   * on the model's grid, and on the original grid from the resized-back maps.
    */
   private static final class Fusion implements Sink {
     private final float[] best;
     private final int[] labels;
+    private final LabelFusion onOriginal;
     private final int[] ids;
     private final int s2;
 
@@ -429,11 +434,13 @@ public final class MedVlmTask implements SegmentationTask {
       best = new float[v.depth() * s2];
       java.util.Arrays.fill(best, 0.5f);
       labels = new int[best.length];
+      onOriginal = LabelFusion.ofProbabilities(v.mapping());
       ids = organs.stream().mapToInt(Organ::id).toArray();
     }
 
     @Override
     public void accept(int k, int z, float[] p, int from) {
+      onOriginal.add(ids[k], z, p, from);
       int base = z * s2;
       for (int i = 0; i < s2; i++) {
         float q = p[from + i];
@@ -448,7 +455,7 @@ public final class MedVlmTask implements SegmentationTask {
   private Validation run(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize, boolean withLoss) {
     Fusion fusion = new Fusion(v, organs);
     Decoded d = decodeVolume(manager, ps, v, organs.stream().map(prompts::canonical).toList(), withLoss ? organs : null, batchSize, fusion);
-    return new Validation(fusion.labels, d.lossSum(), d.batches());
+    return new Validation(fusion.labels, fusion.onOriginal.toOriginal(), d.lossSum(), d.batches());
   }
 
   private NDArray slices(NDManager m, PreparedVolume v, int z0, int n) {

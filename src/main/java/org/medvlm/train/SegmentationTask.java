@@ -7,12 +7,15 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import java.util.List;
+import net.imglib2.type.numeric.integer.IntType;
+import org.medvlm.data.Organ;
 import org.medvlm.preprocess.Augmenter;
 import org.medvlm.preprocess.PreparedVolume;
+import org.medvlm.volume.Volume;
 
 /**
  * What the {@link Trainer} needs from a model: its block, a loss on a batch of samples, and a
- * prediction of a prepared volume as BTCV label slices. The U-Net implements it; Med-VLM will.
+ * prediction of a prepared volume as BTCV labels. The U-Net and Med-VLM implement it.
  */
 public interface SegmentationTask {
   /** "unet", "medvlm-small", ... as stored in checkpoints. */
@@ -60,23 +63,31 @@ public interface SegmentationTask {
    */
   NDArray loss(NDManager step, Replicas replicas, List<Augmenter.Sample> batch, boolean training);
 
-  /** BTCV label slices ({@code depth x size x size}) for a prepared volume. */
-  int[] predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize);
+  /**
+   * BTCV labels of a prepared volume on its original grid: the model's score maps are resized
+   * back before they are compared ({@link org.medvlm.preprocess.LabelFusion}).
+   */
+  Volume<IntType> predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize);
 
   /**
-   * Label slices for only the {@code requested} organs (others background). Models that segment
+   * Labels for only the {@code requested} organs (others background). Models that segment
    * one organ per pass (Med-VLM) save the work for the rest; others predict all and filter.
    */
-  default int[] predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize, java.util.List<org.medvlm.data.Organ> requested) {
-    int[] labels = predict(manager, ps, volume, batchSize);
-    boolean[] keep = new boolean[org.medvlm.data.Organ.MAX_ID + 1];
+  default Volume<IntType> predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize, List<Organ> requested) {
+    Volume<IntType> labels = predict(manager, ps, volume, batchSize);
+    boolean[] keep = new boolean[Organ.MAX_ID + 1];
     for (var o : requested) keep[o.id()] = true;
-    for (int i = 0; i < labels.length; i++) if (!keep[labels[i]]) labels[i] = 0;
+    int[] l = Volume.ints(labels);
+    for (int i = 0; i < l.length; i++) if (!keep[l[i]]) l[i] = 0;
     return labels;
   }
 
-  /** Label slices, and the summed loss of {@code batches} batches against the volume's own labels. */
-  record Validation(int[] labels, double lossSum, int batches) {}
+  /**
+   * Label slices at the model's resolution ({@code depth x size x size}, each pixel decided on
+   * the model's own grid), the labels on the original grid as {@link #predict} gives them, and the
+   * summed loss of {@code batches} batches against the volume's own labels.
+   */
+  record Validation(int[] slices, Volume<IntType> labels, double lossSum, int batches) {}
 
   /** {@link #predict} and the loss from the same forward passes (inference mode), for validation. */
   Validation validate(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize);

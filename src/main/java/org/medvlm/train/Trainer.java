@@ -253,7 +253,7 @@ public final class Trainer {
 
   private EpochMetrics validate(int epoch, double trainLoss, double seconds, double sps, NDManager root, ParameterStore ps, List<ValCase> val,
       List<ValCase> trainEval) {
-    List<int[]> predicted = new ArrayList<>();
+    List<Volume<IntType>> predicted = new ArrayList<>();
     long[][] slice = new long[Organ.MAX_ID + 1][3]; // intersection, predicted, reference at model resolution
     double lossSum = 0;
     int lossCount = 0;
@@ -262,8 +262,8 @@ public final class Trainer {
       SegmentationTask.Validation result = task.validate(root, ps, p, config.batchSize());
       lossSum += result.lossSum();
       lossCount += result.batches();
-      int[] pred = result.labels();
-      predicted.add(pred);
+      int[] pred = result.slices();
+      predicted.add(result.labels());
       int[] ref = p.labels();
       for (int i = 0; i < pred.length; i++) {
         slice[pred[i]][1]++;
@@ -273,7 +273,7 @@ public final class Trainer {
     }
     Map<String, Double> dice = dice3d(val, predicted);
     double mean = mean(dice);
-    List<int[]> trainPredicted = new ArrayList<>();
+    List<Volume<IntType>> trainPredicted = new ArrayList<>();
     for (ValCase c : trainEval) trainPredicted.add(task.predict(root, ps, c.prepared(), config.batchSize()));
     double trainDice = mean(dice3d(trainEval, trainPredicted));
     double sliceDice = 0;
@@ -289,13 +289,12 @@ public final class Trainer {
   }
 
   /** 3D Dice per organ on the volumes' original grids, averaged over the volumes whose reference shows the organ. */
-  private Map<String, Double> dice3d(List<ValCase> cases, List<int[]> predicted) {
+  private Map<String, Double> dice3d(List<ValCase> cases, List<Volume<IntType>> predicted) {
     Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_NSD_TOLERANCE_MM, false);
     Map<String, double[]> sums = new LinkedHashMap<>();
     for (int i = 0; i < cases.size(); i++) {
       ValCase v = cases.get(i);
-      Volume<IntType> onGrid = v.prepared().mapping().labelsToOriginal(predicted.get(i));
-      for (OrganMetrics m : evaluator.evaluate(onGrid, v.reference(), config.organs())) {
+      for (OrganMetrics m : evaluator.evaluate(predicted.get(i), v.reference(), config.organs())) {
         if (m.status() == OrganMetrics.Status.ABSENT || m.status() == OrganMetrics.Status.FALSE_POSITIVE) continue;
         double[] s = sums.computeIfAbsent(m.organ().key(), k -> new double[2]);
         s[0] += m.dice();

@@ -12,8 +12,11 @@ import java.util.List;
 import org.medvlm.data.Organ;
 import org.medvlm.model.UNet;
 import org.medvlm.model.UNetConfig;
+import net.imglib2.type.numeric.integer.IntType;
 import org.medvlm.preprocess.Augmenter;
+import org.medvlm.preprocess.LabelFusion;
 import org.medvlm.preprocess.PreparedVolume;
+import org.medvlm.volume.Volume;
 
 /** The 2D U-Net baseline as a {@link SegmentationTask}: one multi-class map per slice. */
 public final class UNetTask implements SegmentationTask {
@@ -98,7 +101,7 @@ public final class UNetTask implements SegmentationTask {
   }
 
   @Override
-  public int[] predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
+  public Volume<IntType> predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
     return run(manager, ps, v, batchSize, false).labels();
   }
 
@@ -107,10 +110,15 @@ public final class UNetTask implements SegmentationTask {
     return run(manager, ps, v, batchSize, true);
   }
 
-  /** One inference-mode forward pass per batch of slices; the loss only when asked (needs labels). */
+  /**
+   * One inference-mode forward pass per batch of slices; the loss only when asked (needs labels).
+   * Every class's logits, background included, go to the fusion, whose argmax on the original
+   * grid is the prediction; the argmax on the model's grid gives the slices.
+   */
   private Validation run(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize, boolean withLoss) {
     int s2 = size * size;
     int[] out = new int[v.depth() * s2];
+    LabelFusion fusion = LabelFusion.ofLogits(v.mapping());
     int c = block.config().inChannels();
     double lossSum = 0;
     int batches = 0;
@@ -128,8 +136,13 @@ public final class UNetTask implements SegmentationTask {
         }
         int[] cls = logits.argMax(1).toType(DataType.INT32, false).toIntArray();
         for (int i = 0; i < cls.length; i++) out[z0 * s2 + i] = classToBtcv[cls[i]];
+        float[] scores = logits.toType(DataType.FLOAT32, false).toFloatArray();
+        int classes = classToBtcv.length;
+        for (int k = 0; k < n; k++) {
+          for (int j = 0; j < classes; j++) fusion.add(classToBtcv[j], z0 + k, scores, (k * classes + j) * s2);
+        }
       }
     }
-    return new Validation(out, lossSum, batches);
+    return new Validation(out, fusion.toOriginal(), lossSum, batches);
   }
 }

@@ -97,9 +97,9 @@ class MedVlmTaskTest {
       }
       float[][] probs = task.probabilities(root, ps, volume, List.of(task.promptFor(Organ.SPLEEN), task.promptFor(Organ.LIVER)), 8);
       // inference upsamples only the pairs the presence score keeps; validation decodes every pair: same labels
-      int[] gated = task.predict(root, ps, volume, 8, ORGANS);
-      int[] everyPair = task.validate(root, ps, volume, 8).labels();
-      assertArrayEquals(everyPair, gated, "presence-gated decoding changes no label");
+      int[] gated = org.medvlm.volume.Volume.ints(task.predict(root, ps, volume, 8, ORGANS));
+      SegmentationTask.Validation everyPair = task.validate(root, ps, volume, 8);
+      assertArrayEquals(org.medvlm.volume.Volume.ints(everyPair.labels()), gated, "presence-gated decoding changes no label");
       int slicesWithout = 0;
       for (int z = 0; z < volume.depth(); z++) {
         boolean any = false;
