@@ -62,7 +62,7 @@ final class SegmentCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "8", paramLabel = "N", description = "Slices per forward pass (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--no-postprocess", description = "Skip keeping the largest 3D component per organ and filling holes.")
+  @Option(names = "--no-postprocess", description = "Skip keeping the largest 3D component per organ (tubes such as the aorta keep all) and filling holes.")
   boolean noPostprocess;
 
   @Option(names = "--volumes", paramLabel = "FILE", description = "Also write organ volumes in mL (.json or .csv) for a single input.")

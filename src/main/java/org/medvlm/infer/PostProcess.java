@@ -1,24 +1,44 @@
 package org.medvlm.infer;
 
 import java.util.function.IntPredicate;
+import org.medvlm.data.Organ;
 
 /**
  * 3D clean-up of a label map, organ by organ: keep the largest 6-connected component and fill
- * holes (background regions enclosed by the organ). Works on the organ's bounding box only,
- * padded by one voxel so that flood fills need no bounds checks: the padding is outside the
- * organ, and background that reaches it is not a hole.
+ * holes (background enclosed by the organ alone). The long tubes (esophagus, aorta, inferior vena
+ * cava, portal and splenic veins) keep all their components: a slice a model misses cuts a tube
+ * into pieces that are all real, and the veins' label holds two vessels that references show in
+ * several pieces (every phantom in 2 or 3). On the phantoms' validation cases keeping only the
+ * largest piece cut the veins' Dice from 0.87 to 0.72 and the aorta's from 0.93 to 0.91. Works on
+ * the organ's bounding box only, padded by one voxel so that flood fills need no bounds checks:
+ * the padding is outside the organ, and what reaches it is not a hole.
  */
 public final class PostProcess {
   private PostProcess() {}
 
+  /** Cleans the organs {@code organIds} (BTCV ids) of a label map of dimensions {@code d}. */
   public static void apply(int[] labels, int[] d, int[] organIds) {
     int[][] boxes = boundingBoxes(labels, d, organIds);
-    for (int k = 0; k < organIds.length; k++) {
-      if (boxes[k][3] < 0) continue; // not in the map
-      Box b = new Box(d, boxes[k]);
-      keepLargest(labels, b, organIds[k]);
-      fillHoles(labels, b, organIds[k]);
-    }
+    for (int k = 0; k < organIds.length; k++) clean(labels, d, boxes[k], organIds[k], keepsLargest(organIds[k]));
+  }
+
+  /** Cleans a 0/1 mask of one organ ({@code organ} null for a free-text prompt: largest component kept). */
+  public static void applyToMask(int[] mask, int[] d, Organ organ) {
+    clean(mask, d, boundingBoxes(mask, d, new int[] {1})[0], 1, organ == null || keepsLargest(organ.id()));
+  }
+
+  private static final java.util.Set<Organ> TUBES = java.util.EnumSet.of(Organ.ESOPHAGUS, Organ.AORTA, Organ.INFERIOR_VENA_CAVA,
+      Organ.PORTAL_SPLENIC_VEINS);
+
+  private static boolean keepsLargest(int organId) {
+    return !TUBES.contains(Organ.ofId(organId));
+  }
+
+  private static void clean(int[] labels, int[] d, int[] box, int id, boolean keepLargest) {
+    if (box[3] < 0) return; // not in the map
+    Box b = new Box(d, box);
+    if (keepLargest) keepLargest(labels, b, id);
+    fillHoles(labels, b, id);
   }
 
   /** Each organ's bounding box {x0, y0, z0, x1, y1, z1} (x1 = -1: absent), in one pass over the map. */
@@ -128,11 +148,17 @@ public final class PostProcess {
     b.forEach(l, p -> in[p] && comp[p] != keep, i -> l[i] = 0);
   }
 
-  /** Background not connected to the padding around the box is enclosed by the organ: it becomes the organ. */
+  /**
+   * Background the organ alone encloses becomes the organ. What reaches the padding around the box
+   * through anything but the organ (background or other organs) is outside: a gap between the
+   * organ and its neighbours is not a hole.
+   */
   private static void fillHoles(int[] l, Box b, int id) {
-    boolean[] background = b.mask(l, v -> v == 0, true);
-    int[] comp = new int[background.length];
-    b.fill(background, comp, new int[background.length], 0, 1); // voxel 0 is padding: the outside
-    b.forEach(l, p -> background[p] && comp[p] == 0, i -> l[i] = id);
+    boolean[] notOrgan = b.mask(l, v -> v != id, true);
+    int[] comp = new int[notOrgan.length];
+    b.fill(notOrgan, comp, new int[notOrgan.length], 0, 1); // voxel 0 is padding: the outside
+    b.forEach(l, p -> notOrgan[p] && comp[p] == 0, i -> {
+      if (l[i] == 0) l[i] = id;
+    });
   }
 }

@@ -114,7 +114,7 @@ public final class Segmenter implements AutoCloseable {
     Map<Organ, Volume<IntType>> out = new LinkedHashMap<>();
     if (task instanceof MedVlmTask vlm) {
       float[][] probs = vlm.probabilities(manager, ps, p, requested.stream().map(vlm::promptFor).toList(), batchSize);
-      for (int k = 0; k < requested.size(); k++) out.put(requested.get(k), binary(p, probs[k], postprocess));
+      for (int k = 0; k < requested.size(); k++) out.put(requested.get(k), binary(p, probs[k], postprocess, requested.get(k)));
     } else {
       Volume<IntType> labels = task.predict(manager, ps, p, batchSize, requested);
       int[] l = Volume.ints(labels);
@@ -122,7 +122,7 @@ public final class Segmenter implements AutoCloseable {
         int[] mask = new int[l.length];
         for (int i = 0; i < mask.length; i++) mask[i] = l[i] == o.id() ? 1 : 0;
         Volume<IntType> v = Volume.ofLabels(mask, labels.dims(), labels.geometry());
-        if (postprocess) PostProcess.apply(Volume.ints(v), v.dims(), new int[] {1});
+        if (postprocess) PostProcess.applyToMask(Volume.ints(v), v.dims(), o);
         out.put(o, v);
       }
     }
@@ -136,7 +136,7 @@ public final class Segmenter implements AutoCloseable {
     MedVlmTask vlm = promptable();
     vlm.checkPrompt(prompt).forEach(warnings);
     PreparedVolume p = preprocessor.prepare(ct);
-    return binary(p, vlm.probabilities(manager, ps, p, List.of(prompt), batchSize)[0], postprocess);
+    return binary(p, vlm.probabilities(manager, ps, p, List.of(prompt), batchSize)[0], postprocess, null);
   }
 
   /** The Med-VLM task, or a clear error: free-text prompts need a Med-VLM model. */
@@ -145,13 +145,13 @@ public final class Segmenter implements AutoCloseable {
     throw new BadInputException("--prompt", "free-text prompts need a Med-VLM model; " + source + " is a " + task.modelType());
   }
 
-  /** Probability slices to a 0/1 mask on the original grid: resized back, then above 0.5. */
-  private static Volume<IntType> binary(PreparedVolume p, float[] prob, boolean postprocess) {
+  /** Probability slices to a 0/1 mask on the original grid: resized back, then above 0.5 ({@code organ} null for a free-text prompt). */
+  private static Volume<IntType> binary(PreparedVolume p, float[] prob, boolean postprocess, Organ organ) {
     LabelFusion fusion = LabelFusion.ofProbabilities(p.mapping());
     int s2 = p.size() * p.size();
     for (int z = 0; z < p.depth(); z++) fusion.add(1, z, prob, z * s2);
     Volume<IntType> v = fusion.toOriginal();
-    if (postprocess) PostProcess.apply(Volume.ints(v), v.dims(), new int[] {1});
+    if (postprocess) PostProcess.applyToMask(Volume.ints(v), v.dims(), organ);
     return v;
   }
 
