@@ -1,5 +1,7 @@
 package org.medvlm.infer;
 
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.IntPredicate;
 import org.medvlm.data.Organ;
 
@@ -14,6 +16,9 @@ import org.medvlm.data.Organ;
  * the padding is outside the organ, and what reaches it is not a hole.
  */
 public final class PostProcess {
+  /** Organs that keep all their components. */
+  private static final Set<Organ> TUBES = EnumSet.of(Organ.ESOPHAGUS, Organ.AORTA, Organ.INFERIOR_VENA_CAVA, Organ.PORTAL_SPLENIC_VEINS);
+
   private PostProcess() {}
 
   /** Cleans the organs {@code organIds} (BTCV ids) of a label map of dimensions {@code d}. */
@@ -26,9 +31,6 @@ public final class PostProcess {
   public static void applyToMask(int[] mask, int[] d, Organ organ) {
     clean(mask, d, boundingBoxes(mask, d, new int[] {1})[0], 1, organ == null || keepsLargest(organ.id()));
   }
-
-  private static final java.util.Set<Organ> TUBES = java.util.EnumSet.of(Organ.ESOPHAGUS, Organ.AORTA, Organ.INFERIOR_VENA_CAVA,
-      Organ.PORTAL_SPLENIC_VEINS);
 
   private static boolean keepsLargest(int organId) {
     return !TUBES.contains(Organ.ofId(organId));

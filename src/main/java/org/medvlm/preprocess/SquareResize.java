@@ -69,13 +69,17 @@ public record SquareResize(int width, int height, int size) {
     }
   }
 
-  /** Bilinear inverse for probabilities (one channel). */
+  /**
+   * Bilinear inverse for probabilities (one channel): the S x S map upscaled to the L x L square,
+   * sampled only where the w x h plane lies in it (the padding is never computed).
+   */
   public void bilinearBack(float[] src, int srcOffset, float[] dst, int dstOffset) {
     SquareResize up = new SquareResize(size, size, side());
-    float[] square = new float[side() * side()];
-    up.bilinear(src, srcOffset, square, 0, 0f);
+    double[] xs = new double[width];
+    for (int x = 0; x < width; x++) xs[x] = up.source(x + padX(), 0);
     for (int y = 0; y < height; y++) {
-      System.arraycopy(square, (y + padY()) * side() + padX(), dst, dstOffset + y * width, width);
+      double sy = up.source(y + padY(), 0);
+      for (int x = 0; x < width; x++) dst[dstOffset + y * width + x] = up.sample(src, srcOffset, xs[x], sy, 0f);
     }
   }
 
