@@ -1,7 +1,7 @@
 package org.medvlm.cli;
 
 import java.io.PrintWriter;
-import org.medvlm.BadInputException;
+import org.medvlm.ErrorText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,20 +54,15 @@ public final class Main implements Runnable {
     });
     cl.setExecutionExceptionHandler((ex, c, parsed) -> {
       boolean debug = main.debug;
-      if (ex instanceof BadInputException) {
-        err.println("medvlm: error: " + oneLine(ex.getMessage()));
-        if (debug) ex.printStackTrace(err);
-        return BAD_INPUT;
-      }
-      String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
-      err.println("medvlm: error: " + oneLine(msg) + (debug ? "" : " (run with --debug for details)"));
+      boolean bad = ErrorText.isBadInput(ex);
+      err.println("medvlm: error: " + ErrorText.of(ex) + (bad || debug ? "" : " (run with --debug for details)"));
       if (debug) ex.printStackTrace(err);
-      return FAILURE;
+      return bad ? BAD_INPUT : FAILURE;
     });
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
-      err.println("medvlm: error: out of memory; give Java more, e.g. MEDVLM_JAVA_OPTS=-Xmx16g");
+      err.println("medvlm: error: " + ErrorText.of(e));
       return FAILURE;
     }
   }

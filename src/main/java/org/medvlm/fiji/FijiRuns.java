@@ -5,7 +5,7 @@ import ij.ImagePlus;
 import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.nio.file.Path;
-import org.medvlm.BadInputException;
+import org.medvlm.ErrorText;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 
@@ -20,10 +20,8 @@ final class FijiRuns {
   static void run(ContextCommand command, LogService log, String name, Body body) {
     try {
       body.run();
-    } catch (BadInputException e) {
-      fail(command, log, name + ": " + e.getMessage(), null);
     } catch (Exception | OutOfMemoryError e) {
-      fail(command, log, name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      fail(command, log, name + ": " + ErrorText.of(e), ErrorText.isBadInput(e) ? null : e);
     }
   }
 
@@ -40,10 +38,6 @@ final class FijiRuns {
 
   static Path path(String s) {
     return s == null || s.isBlank() ? null : Path.of(s.trim());
-  }
-
-  static void writeCsv(String csv, SegmentAction.Result r) throws java.io.IOException {
-    if (path(csv) != null) SegmentAction.writeVolumesCsv(path(csv), r.ct().getTitle(), r.volumesMl(), true);
   }
 
   /** Shows the results where there is a screen: the volumes table, the overlay on the CT. */

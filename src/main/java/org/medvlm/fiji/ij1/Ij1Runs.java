@@ -3,7 +3,7 @@ package org.medvlm.fiji.ij1;
 import ij.IJ;
 import ij.Macro;
 import java.nio.file.Path;
-import org.medvlm.BadInputException;
+import org.medvlm.ErrorText;
 
 /** Error reporting of the ImageJ 1.x entries: one line in the Log window; a message box only when a person clicked. */
 final class Ij1Runs {
@@ -16,10 +16,8 @@ final class Ij1Runs {
   static void run(String name, Body body) {
     try {
       body.run();
-    } catch (BadInputException e) {
-      fail(name, e.getMessage());
     } catch (Exception | OutOfMemoryError e) {
-      fail(name, e.getClass().getSimpleName() + ": " + e.getMessage());
+      fail(name, ErrorText.of(e));
     }
   }
 
