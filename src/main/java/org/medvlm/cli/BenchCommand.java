@@ -105,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to keep the generated test volume (default: a temporary folder, deleted after).")
   Path workDir;
 
-  @Option(names = "--ct", paramLabel = "FILE", description = "scan: the real CT to segment (e.g. ../shared/data/real-ct/example_ct.nii.gz).")
+  @Option(names = "--ct", paramLabel = "FILE", description = "scan: the real CT to segment (e.g. src/test/resources/real-ct/example_ct.nii.gz).")
   Path ct;
 
   @Option(names = "--overwrite", description = "Replace an existing --json output.")
@@ -132,7 +132,11 @@ final class BenchCommand implements Callable<Integer> {
     if (slices < 1) throw new BadInputException("--slices", "must be at least 1");
     if (target == Target.scan && ct == null) throw new BadInputException("--ct", "bench scan needs the real CT to segment");
     if (ct != null && !Files.isRegularFile(ct)) throw new BadInputException(ct, "no such file");
-    if (json != null) AtomicFiles.checkWritable(json, overwrite);
+    if (json != null) {
+      org.medvlm.io.RunOutputs.requireExtension(json, ".json");
+      AtomicFiles.checkWritable(json, overwrite);
+      org.medvlm.io.RunOutputs.refuseReplacingInputs(json, ct);
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean temp = workDir == null;

@@ -54,7 +54,9 @@ final class ConvertCommand implements Callable<Integer> {
     int[] target = orient == null ? null : parseOrientation();
     if (spacing != null && spacing.length != 3) throw new BadInputException("--spacing", "needs 3 values x,y,z");
     NiftiDatatype dt = datatype == null ? null : parseDatatype();
+    org.medvlm.io.RunOutputs.requireExtension(output, ".nii.gz", ".nii");
     org.medvlm.io.AtomicFiles.checkWritable(output, overwrite);
+    org.medvlm.io.RunOutputs.refuseReplacingInputs(output, input);
     Volume<?> result;
     if (label) {
       Volume<IntType> v = VolumeIO.readLabels(input);

@@ -7,6 +7,7 @@ import org.medvlm.BadInputException;
 import org.medvlm.data.LabelMap;
 import org.medvlm.data.Organ;
 import org.medvlm.io.AtomicFiles;
+import org.medvlm.io.RunOutputs;
 import org.medvlm.metrics.EvaluationReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,8 +50,20 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Organ> list = Organ.parseList(organs);
     if (!(nsdTolerance >= 0)) throw new BadInputException("--nsd-tolerance", "must be >= 0");
-    if (json != null) AtomicFiles.checkWritable(json, overwrite);
-    if (csv != null) AtomicFiles.checkWritable(csv, overwrite);
+    List<Path> inputs = java.util.Arrays.asList(pred, truth, labelMap, truthLabelMap);
+    if (json != null) {
+      RunOutputs.requireExtension(json, ".json");
+      AtomicFiles.checkWritable(json, overwrite);
+      RunOutputs.refuseReplacingInputs(json, inputs);
+    }
+    if (csv != null) {
+      RunOutputs.requireExtension(csv, ".csv");
+      AtomicFiles.checkWritable(csv, overwrite);
+      RunOutputs.refuseReplacingInputs(csv, inputs);
+    }
+    if (json != null && csv != null && json.toAbsolutePath().normalize().equals(csv.toAbsolutePath().normalize())) {
+      throw new BadInputException("--csv", "names the same file as --json");
+    }
     LabelMap both = labelMap == null ? null : LabelMap.read(labelMap);
     LabelMap truthMap = truthLabelMap == null ? both : LabelMap.read(truthLabelMap);
     EvaluationReport report = EvaluationReport.run(pred, truth, both, truthMap, list, nsdTolerance);

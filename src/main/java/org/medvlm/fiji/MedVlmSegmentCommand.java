@@ -59,9 +59,9 @@ public class MedVlmSegmentCommand extends ContextCommand {
   public void run() {
     FijiRuns.run(this, log, "Med-VLM Segment", () -> {
       var r = SegmentAction.run(new SegmentAction.Request(FijiRuns.path(input) != null ? null : image, FijiRuns.path(input), organ, prompt,
-          ModelLocator.resolve(FijiRuns.path(model), "medvlm"), device, FijiRuns.path(output), SegmentAction.parseSpacing(spacing), true), log::info);
+          ModelLocator.resolve(FijiRuns.path(model), "medvlm"), device, FijiRuns.path(output), SegmentAction.parseSpacing(spacing), true,
+          FijiRuns.path(csv)), log::info);
       labels = r.labels();
-      FijiRuns.writeCsv(csv, r);
       FijiRuns.present(r, volumes, overlay);
     });
   }

@@ -23,6 +23,7 @@ import org.medvlm.infer.CtCheck;
 import org.medvlm.infer.Devices;
 import org.medvlm.infer.Segmenter;
 import org.medvlm.io.AtomicFiles;
+import org.medvlm.io.RunOutputs;
 import org.medvlm.io.NiftiDatatype;
 import org.medvlm.io.NiftiWriter;
 import org.medvlm.io.VolumeIO;
@@ -55,9 +56,10 @@ public final class SegmentAction {
    * @param organ {@link #ALL}, an organ name, or {@link #FREE_TEXT} (then {@code prompt})
    * @param spacing voxel size in mm for an image without calibration, or null
    * @param output a .nii/.nii.gz file to write the labels to, or null
+   * @param volumesCsv a .csv file to write the organ volumes to, or null
    */
   public record Request(ImagePlus image, Path input, String organ, String prompt, Path model, String device, Path output, double[] spacing,
-      boolean overwrite) {}
+      boolean overwrite, Path volumesCsv) {}
 
   /** The label image (on the CT image's grid), organ volumes in mL, and the CT image used. */
   public record Result(ImagePlus labels, Map<Organ, Double> volumesMl, ImagePlus ct) {}
@@ -69,7 +71,17 @@ public final class SegmentAction {
     if (!Files.exists(r.model())) throw new BadInputException(r.model(), "no such model file or training folder");
     boolean freeText = FREE_TEXT.equals(r.organ()) || (r.organ() == null && r.prompt() != null && !r.prompt().isBlank());
     if (freeText && (r.prompt() == null || r.prompt().isBlank())) throw new BadInputException("prompt", "the prompt is empty");
-    if (r.output() != null) AtomicFiles.checkWritable(r.output(), r.overwrite());
+    List<Path> reads = java.util.Arrays.asList(r.input(), r.model(), sourceFile(r.image()));
+    if (r.output() != null) {
+      RunOutputs.requireExtension(r.output(), ".nii.gz", ".nii");
+      AtomicFiles.checkWritable(r.output(), r.overwrite());
+      RunOutputs.refuseReplacingInputs(r.output(), reads);
+    }
+    if (r.volumesCsv() != null) {
+      RunOutputs.requireExtension(r.volumesCsv(), ".csv");
+      AtomicFiles.checkWritable(r.volumesCsv(), r.overwrite());
+      RunOutputs.refuseReplacingInputs(r.volumesCsv(), reads);
+    }
     ImagePlus ctImage;
     Volume<FloatType> ct;
     if (r.image() != null) {
@@ -107,6 +119,7 @@ public final class SegmentAction {
         NiftiWriter.write(labels, r.output(), NiftiDatatype.UINT8, r.overwrite());
         log.accept("Med-VLM: wrote " + r.output());
       }
+      if (r.volumesCsv() != null) writeVolumesCsv(r.volumesCsv(), ctImage.getTitle(), ml, r.overwrite());
       Volume<IntType> shown = r.image() != null ? labels : Reorientation.to(ImagePlusVolumes.DISPLAY, labels.geometry(), labels.dims()).apply(labels);
       ImagePlus out = ImagePlusVolumes.labelImage(shown, baseTitle(ctImage.getTitle()) + (freeText ? "-prompt" : "-labels"));
       out.setLut(OrganColours.lut());
@@ -180,6 +193,13 @@ public final class SegmentAction {
       ov.add(roi);
     }
     return ov;
+  }
+
+  /** The file an open image was read from, or null. */
+  private static Path sourceFile(ImagePlus image) {
+    ij.io.FileInfo fi = image == null ? null : image.getOriginalFileInfo();
+    if (fi == null || fi.fileName == null || fi.directory == null || fi.directory.isBlank()) return null;
+    return Path.of(fi.directory, fi.fileName);
   }
 
   /** Writes organ volumes as CSV (image, organ id, organ, mL). */

@@ -86,9 +86,9 @@ public class UNetBaselineCommand extends ContextCommand {
         curves = FijiRuns.openIfShown(TrainAction.curves(o.out));
       } else {
         var r = SegmentAction.run(new SegmentAction.Request(FijiRuns.path(input) != null ? null : image, FijiRuns.path(input), organ, null,
-            ModelLocator.resolve(FijiRuns.path(model), "unet"), device, FijiRuns.path(output), SegmentAction.parseSpacing(spacing), true), log::info);
+            ModelLocator.resolve(FijiRuns.path(model), "unet"), device, FijiRuns.path(output), SegmentAction.parseSpacing(spacing), true,
+            FijiRuns.path(csv)), log::info);
         labels = r.labels();
-        FijiRuns.writeCsv(csv, r);
         FijiRuns.present(r, volumes, overlay);
       }
     });

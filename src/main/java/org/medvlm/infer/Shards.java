@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.medvlm.BadInputException;
 import org.medvlm.io.AtomicFiles;
+import org.medvlm.io.RunOutputs;
 
 /**
  * Batch segmentation split over the tasks of a job array: task {@code I} of {@code N} takes the
@@ -58,6 +59,7 @@ public final class Shards {
    */
   public static Merged merge(Path dir, Path target, Path input) throws IOException {
     if (!Files.isDirectory(dir)) throw new BadInputException(dir, "no such folder");
+    RunOutputs.requireExtension(target, ".csv");
     Map<Integer, Path> byIndex = new TreeMap<>();
     int count = -1;
     List<String> labelCases = new ArrayList<>();
@@ -81,6 +83,8 @@ public final class Shards {
     if (!missing.isEmpty()) {
       throw new BadInputException(dir, "shard table(s) " + missing + " of " + count + " missing: those array tasks have not finished; run them again");
     }
+    RunOutputs.refuseReplacingInputs(target, byIndex.values());
+    if (input != null) RunOutputs.refuseReplacingInputs(target, input);
     String header = null;
     Map<String, List<String>> rows = new TreeMap<>();
     Map<String, Integer> owner = new LinkedHashMap<>();

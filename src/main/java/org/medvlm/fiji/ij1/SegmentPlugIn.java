@@ -54,10 +54,9 @@ public class SegmentPlugIn implements PlugIn {
       boolean overlay = gd.getNextBoolean();
       ImagePlus image = input.isBlank() ? WindowManager.getCurrentImage() : null;
       var r = SegmentAction.run(new SegmentAction.Request(image, Ij1Runs.path(input), organ, prompt, ModelLocator.resolve(Ij1Runs.path(model), unet ? "unet" : "medvlm"),
-          device, Ij1Runs.path(output), SegmentAction.parseSpacing(spacing), true), IJ::log);
+          device, Ij1Runs.path(output), SegmentAction.parseSpacing(spacing), true, Ij1Runs.path(csv)), IJ::log);
       String title = image != null ? image.getTitle() : Ij1Runs.path(input).getFileName().toString();
       Map<Organ, Double> ml = r.volumesMl();
-      if (!csv.isBlank()) SegmentAction.writeVolumesCsv(Ij1Runs.path(csv), title, ml, true);
       if (overlay) r.ct().setOverlay(SegmentAction.overlay(r.labels()));
       if (Ij1Runs.hasScreen()) {
         r.labels().show();
