@@ -160,9 +160,13 @@ final class TrainCommand implements Callable<Integer> {
     try (GracefulStop stop = new GracefulStop(err)) {
       r = TrainingRun.run(o, stop.wrap(new ConsoleProgress(err)), err);
     }
-    Path folder = out != null ? out : Path.of("runs", model);
-    spec.commandLine().getOut().printf(Locale.ROOT, "best epoch %d: mean validation Dice %.4f (3D, original grids); %d trainable parameters; %s%n",
-        r.bestEpoch(), r.bestMeanDice(), r.parameters(), folder.resolve("best.ckpt"));
+    Path best = r.outputDir().resolve(org.medvlm.train.CheckpointStore.BEST);
+    if (r.bestEpoch() == 0) {
+      spec.commandLine().getOut().printf(Locale.ROOT, "no epoch finished; %d trainable parameters; continue with --resume in %s%n", r.parameters(), r.outputDir());
+    } else {
+      spec.commandLine().getOut().printf(Locale.ROOT, "best epoch %d: mean validation Dice %.4f (3D, original grids); %d trainable parameters; %s%n",
+          r.bestEpoch(), r.bestMeanDice(), r.parameters(), java.nio.file.Files.exists(best) ? best : "best checkpoint missing (see the messages above)");
+    }
     return Main.OK;
   }
 }

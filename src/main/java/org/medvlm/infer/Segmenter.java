@@ -55,28 +55,31 @@ public final class Segmenter implements AutoCloseable {
 
   public static Segmenter open(Path model, Device device) throws IOException {
     CheckpointStore.Loaded loaded = CheckpointStore.open(model);
-    Checkpoint.OnDisk c = loaded.disk();
+    Checkpoint.OnDisk c = loaded.disk().requireModel();
     List<Organ> organs = new ArrayList<>();
-    for (JsonElement e : c.meta().getAsJsonArray("organs")) organs.add(Organ.ofId(e.getAsInt()));
-    PreprocessConfig pre = PreprocessConfig.fromJson(c.meta().get("preprocess").toString());
-    SegmentationTask task = switch (c.modelType()) {
-      case UNetTask.TYPE -> UNetTask.from(c.meta().getAsJsonObject("model"), organs, pre.size());
-      case MedVlmConfig.LARGE, MedVlmConfig.SMALL, MedVlmConfig.TINY -> {
-        try {
-          yield MedVlmTask.from(c.meta().getAsJsonObject("model"), organs);
-        } catch (RuntimeException e) {
-          throw new BadInputException(loaded.file(), "holds a " + c.modelType() + " checkpoint whose model description is damaged or of another version (" + e + ")");
-        }
-      }
-      default -> throw new BadInputException(loaded.file(), "model type '" + c.modelType() + "' cannot be run by this version");
-    };
+    for (JsonElement e : c.meta().getAsJsonArray("organs")) organs.add(Organ.ofId(e.getAsInt())); // ids checked on opening
+    PreprocessConfig pre;
+    SegmentationTask task;
+    try {
+      pre = PreprocessConfig.fromJson(c.meta().get("preprocess").toString());
+      task = switch (c.modelType()) {
+        case UNetTask.TYPE -> UNetTask.from(c.meta().getAsJsonObject("model"), organs, pre.size());
+        case MedVlmConfig.LARGE, MedVlmConfig.SMALL, MedVlmConfig.TINY -> MedVlmTask.from(c.meta().getAsJsonObject("model"), organs);
+        default -> throw new BadInputException(loaded.file(), "model type '" + c.modelType() + "' cannot be run by this version");
+      };
+    } catch (RuntimeException e) {
+      throw new BadInputException(loaded.file(), "holds a " + c.modelType() + " checkpoint whose model or preprocessing description is damaged or of another version");
+    }
     NDManager manager = NDManager.newBaseManager(device);
     try {
       task.block().initialize(manager, DataType.FLOAT32, task.inputShape(1));
       c.loadWeightsInto(task.block(), manager);
     } catch (MalformedModelException | RuntimeException e) {
       manager.close();
-      throw new BadInputException(loaded.file(), "weights do not fit the model described in the checkpoint: " + e.getMessage());
+      throw new BadInputException(loaded.file(), "weights do not fit the model described in the checkpoint");
+    } catch (IOException e) {
+      manager.close();
+      throw e;
     }
     return new Segmenter(task, organs, new Preprocessor(pre), manager, loaded.file());
   }

@@ -24,7 +24,8 @@ public record PreprocessConfig(double[] spacing, double windowLow, double window
     if (spacing.length != 3) throw new IllegalArgumentException("spacing needs 3 values");
     for (double s : spacing) if (!Double.isNaN(s) && !(s > 0)) throw new IllegalArgumentException("spacing must be positive or NaN (native): " + s);
     if (!(windowHigh > windowLow)) throw new IllegalArgumentException("window must have high > low: [" + windowLow + ", " + windowHigh + "]");
-    if (size < 8) throw new IllegalArgumentException("size must be at least 8: " + size);
+    if (size < 8 || size > 4096) throw new IllegalArgumentException("size must be 8 to 4096: " + size);
+    if (contextSlices > 63) throw new IllegalArgumentException("context slices must be at most 63: " + contextSlices);
     if (contextSlices < 1 || contextSlices % 2 == 0) throw new IllegalArgumentException("context slices must be odd and positive: " + contextSlices);
     if (!(cropMarginMm >= 0)) throw new IllegalArgumentException("crop margin must be >= 0");
   }

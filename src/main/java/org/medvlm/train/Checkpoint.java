@@ -1,6 +1,7 @@
 package org.medvlm.train;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import ai.djl.MalformedModelException;
@@ -136,11 +137,54 @@ public record Checkpoint(JsonObject meta, byte[] weights, byte[] optimizer) {
       hashed.on(false);
       if (!MessageDigest.isEqual(hashed.getMessageDigest().digest(), d.readNBytes(32))) throw damaged(file, "checksum mismatch: truncated or corrupt");
       if (version != VERSION) throw new BadInputException(file, "checkpoint format version " + version + " is not supported (expected " + VERSION + ")");
-      return new OnDisk(file, JsonParser.parseString(new String(meta, StandardCharsets.UTF_8)).getAsJsonObject(), weightsAt, weightsLength, at, optLength, size,
-          modified);
+      return new OnDisk(file, checkedMeta(file, meta), weightsAt, weightsLength, at, optLength, size, modified);
     } catch (java.io.EOFException e) {
       throw damaged(file, "shorter than it was a moment ago");
     }
+  }
+
+  /**
+   * The metadata as a JSON object whose fields, where present, have the types their readers
+   * rely on: the checksum only proves the file is as written, not that what was written (or
+   * edited and re-hashed) makes sense. {@link OnDisk#requireModel} checks what running it needs.
+   */
+  private static JsonObject checkedMeta(Path file, byte[] bytes) throws BadInputException {
+    JsonElement parsed;
+    try {
+      parsed = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
+    } catch (com.google.gson.JsonParseException e) {
+      throw new BadInputException(file, "checkpoint metadata is not valid JSON");
+    }
+    if (!parsed.isJsonObject()) throw new BadInputException(file, "checkpoint metadata is not a JSON object");
+    JsonObject meta = parsed.getAsJsonObject();
+    requireKind(file, meta, "model_type", JsonElement::isJsonPrimitive, "a string");
+    for (String number : List.of("epoch", "step")) {
+      if (meta.has(number)) requireKind(file, meta, number, e -> e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber(), "a number");
+    }
+    if (meta.has("history")) requireKind(file, meta, "history", JsonElement::isJsonArray, "a list");
+    if (meta.has("partial_epoch")) requireKind(file, meta, "partial_epoch", JsonElement::isJsonObject, "an object");
+    return meta;
+  }
+
+  /** What building and running the model needs: its description, preprocessing and distinct known organ ids. */
+  private static void requireModelMeta(Path file, JsonObject meta) throws BadInputException {
+    requireKind(file, meta, "model", JsonElement::isJsonObject, "an object");
+    requireKind(file, meta, "preprocess", JsonElement::isJsonObject, "an object");
+    requireKind(file, meta, "organs", JsonElement::isJsonArray, "a list of organ ids");
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (JsonElement e : meta.getAsJsonArray("organs")) {
+      boolean id = e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && e.getAsDouble() == Math.rint(e.getAsDouble());
+      if (!id || e.getAsInt() < 1 || e.getAsInt() > Organ.MAX_ID || !seen.add(e.getAsInt())) {
+        throw new BadInputException(file, "checkpoint metadata field 'organs' holds " + e + ", not a distinct BTCV organ id (1 to " + Organ.MAX_ID + ")");
+      }
+    }
+    if (seen.isEmpty()) throw new BadInputException(file, "checkpoint metadata field 'organs' is empty");
+  }
+
+  private static void requireKind(Path file, JsonObject meta, String field, java.util.function.Predicate<JsonElement> ok, String kind) throws BadInputException {
+    JsonElement e = meta.get(field);
+    if (e == null || e.isJsonNull()) throw new BadInputException(file, "checkpoint metadata lacks the field '" + field + "'");
+    if (!ok.test(e)) throw new BadInputException(file, "checkpoint metadata field '" + field + "' is not " + kind);
   }
 
   /** Reads and drops {@code n} bytes (skipping would bypass the digest). */
@@ -163,6 +207,18 @@ public record Checkpoint(JsonObject meta, byte[] weights, byte[] optimizer) {
       return meta.get("model_type").getAsString();
     }
 
+    /** Refuses a checkpoint whose metadata lacks what building and running its model needs. */
+    public OnDisk requireModel() throws BadInputException {
+      requireModelMeta(file, meta);
+      return this;
+    }
+
+    /** The last finished epoch (0-based; -1: none), or -2 for a checkpoint written outside training. */
+    public int epoch() {
+      JsonElement e = meta.get("epoch");
+      return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsInt() : -2;
+    }
+
     /** The whole checkpoint, weights and optimiser state in memory. */
     public Checkpoint read() throws IOException {
       return new Checkpoint(meta, bytes(weightsAt, weightsLength), optimizer());
@@ -179,9 +235,21 @@ public record Checkpoint(JsonObject meta, byte[] weights, byte[] optimizer) {
      * would keep two copies of every weight for the model's lifetime).
      */
     public void loadWeightsInto(Block block, NDManager manager) throws IOException, MalformedModelException {
+      java.util.Map<String, ai.djl.ndarray.types.Shape> expected = new java.util.LinkedHashMap<>();
+      for (var e : block.getParameters()) if (e.getValue().isInitialized()) expected.put(e.getKey(), e.getValue().getArray().getShape());
       try (InputStream in = section(weightsAt, weightsLength)) {
         for (Parameter p : block.getParameters().values()) if (p.isInitialized()) p.getArray().close();
         block.loadParameters(manager, new DataInputStream(new BufferedInputStream(in, 1 << 20)));
+      } catch (java.io.EOFException e) {
+        throw new BadInputException(file, "checkpoint weights end early: they do not fit the model its metadata describes");
+      }
+      for (var e : block.getParameters()) {
+        ai.djl.ndarray.types.Shape want = expected.get(e.getKey());
+        ai.djl.ndarray.types.Shape got = e.getValue().isInitialized() ? e.getValue().getArray().getShape() : null;
+        if (want != null && !want.equals(got)) {
+          throw new BadInputException(file, "checkpoint weight " + e.getKey() + " is " + got + " but the model its metadata describes needs " + want
+              + " (metadata and weights disagree)");
+        }
       }
     }
 

@@ -124,7 +124,13 @@ public final class Trainer {
       Partial partial = null;
       if (resumeFrom != null) {
         startEpoch = restoreState(resumeFrom.disk(), root, opt, history) + 1;
-        partial = Partial.of(resumeFrom.meta());
+        try {
+          partial = Partial.of(resumeFrom.meta());
+        } catch (RuntimeException e) {
+          throw new BadInputException(resumeFrom.file(), "its interrupted epoch's progress is damaged: it cannot be resumed");
+        }
+        String repaired = store.repairBest(resumeFrom, bestEpochOf(history) - 1);
+        if (repaired != null) listener.message(repaired);
         if (partial != null) {
           startEpoch = partial.epoch();
           listener.message("resuming epoch " + (startEpoch + 1) + " after step " + partial.steps() + " from " + resumeFrom.file());
@@ -188,9 +194,7 @@ public final class Trainer {
         EpochMetrics m = validate(epoch + 1, lossSum / Math.max(1, lossCount), seconds, order.size() / seconds, root, ps, val, trainEval);
         history.add(m);
         boolean best = history.stream().allMatch(h -> h == m || h.meanValDice() < m.meanValDice());
-        Checkpoint c = checkpoint(epoch, opt, history, null);
-        store.saveLatest(c);
-        if (best) store.saveBest(c);
+        store.saveEpoch(checkpoint(epoch, opt, history, null), best);
         LearningCurves.write(out, history);
         listener.epoch(m, best);
         if (listener.cancelled()) {
@@ -198,9 +202,8 @@ public final class Trainer {
           break;
         }
       }
-      int bestEpoch = 0;
-      double bestDice = -1;
-      for (EpochMetrics m : history) if (m.meanValDice() > bestDice) { bestDice = m.meanValDice(); bestEpoch = m.epoch(); }
+      int bestEpoch = bestEpochOf(history);
+      double bestDice = history.stream().filter(m -> m.epoch() == bestEpoch).mapToDouble(EpochMetrics::meanValDice).findFirst().orElse(-1);
       return new Result(history, bestEpoch, bestDice, out, count);
     }
   }
@@ -317,6 +320,19 @@ public final class Trainer {
    * Where an interrupted epoch stopped: steps done and the running sums its metrics need, so a
    * resumed run continues with the next step and ends where an uninterrupted one would.
    */
+  /** The first epoch (1-based) with the highest mean validation Dice, as saved to best.ckpt; 0 when none finished. */
+  static int bestEpochOf(List<EpochMetrics> history) {
+    int bestEpoch = 0;
+    double bestDice = -1;
+    for (EpochMetrics m : history) {
+      if (m.meanValDice() > bestDice) {
+        bestDice = m.meanValDice();
+        bestEpoch = m.epoch();
+      }
+    }
+    return bestEpoch;
+  }
+
   /** Full names of {@code params} in {@code block}, the first few, then how many more. */
   static String parameterNames(ai.djl.nn.Block block, List<Parameter> params) {
     if (params.isEmpty()) return "";
@@ -349,6 +365,7 @@ public final class Trainer {
   }
 
   private void restoreWeights(Checkpoint.OnDisk c, NDManager root) throws IOException {
+    c.requireModel();
     if (!c.modelType().equals(task.modelType())) {
       throw new BadInputException(out, "holds a " + c.modelType() + " checkpoint, not " + task.modelType());
     }
@@ -357,17 +374,22 @@ public final class Trainer {
     }
     try {
       c.loadWeightsInto(task.block(), root);
-    } catch (ai.djl.MalformedModelException e) {
-      throw new BadInputException(out, "checkpoint weights do not fit the model: " + e.getMessage());
+    } catch (ai.djl.MalformedModelException | RuntimeException e) {
+      throw new BadInputException(c.file(), "checkpoint weights do not fit the model");
     }
   }
 
   /** Loads optimiser state and history; returns the epoch the checkpoint ended. */
   private int restoreState(Checkpoint.OnDisk c, NDManager root, AdamW opt, List<EpochMetrics> history) throws IOException {
+    if (!c.meta().has("step") || !c.meta().has("epoch") || !c.meta().has("history")) {
+      throw new BadInputException(c.file(), "is not a training checkpoint (no step, epoch or history): it cannot be resumed");
+    }
     try (NDManager tmp = root.newSubManager()) {
       opt.restore(NDList.decode(tmp, c.optimizer()), c.meta().get("step").getAsLong());
+      for (var e : c.meta().getAsJsonArray("history")) history.add(GSON.fromJson(e, EpochMetrics.class));
+      return c.meta().get("epoch").getAsInt();
+    } catch (RuntimeException e) {
+      throw new BadInputException(c.file(), "training state (optimiser, history) is damaged or of another version: it cannot be resumed");
     }
-    for (var e : c.meta().getAsJsonArray("history")) history.add(GSON.fromJson(e, EpochMetrics.class));
-    return c.meta().get("epoch").getAsInt();
   }
 }

@@ -161,16 +161,80 @@ class ResumeTest {
     }
     assertTrue(kills >= 3, "the process was killed mid-run " + kills + " times");
     Process finish = launch(out, 6, true);
-    assertEquals(0, finish.waitFor(), new String(finish.getInputStream().readAllBytes()));
+    assertEquals(0, finish.waitFor(), () -> lastLines(out));
     assertTrue(new CheckpointStore(out).loadLatest().checkpoint().meta().get("epoch").getAsInt() >= 5);
   }
 
-  private static Process launch(Path out, int epochs, boolean resume) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dmedvlm.checkpoint.writeDelayMs=150", "-cp", System.getProperty("java.class.path"), "org.medvlm.cli.Main",
+  /**
+   * {@code kill -9} at each file step of saving an epoch's checkpoints (before and after each
+   * temporary is written, before the rotation, before each rename), over two epochs: after every
+   * kill, best.ckpt exists as soon as an epoch has finished and holds the best epoch recorded, or
+   * the epoch whose saving was killed; the resumed run ends with best.ckpt = the best finished epoch.
+   */
+  @Test
+  void aKillAtAnyStepOfSavingKeepsTheBestCheckpoint() throws Exception {
+    int completedAt = 0;
+    for (int step = 1; step <= 16 && completedAt == 0; step++) {
+      Path out = tmp.resolve("halt" + step);
+      Process p = launch(out, 2, false, "-D" + CheckpointStore.HALT_PROPERTY + "=" + step);
+      int code = p.waitFor();
+      if (code == 0) {
+        completedAt = step; // fewer steps than this: the whole run saved without being halted
+        break;
+      }
+      assertEquals(137, code, "halted at step " + step);
+      if (Files.exists(out.resolve(CheckpointStore.LATEST)) || Files.exists(out.resolve(CheckpointStore.PREVIOUS))) {
+        CheckpointStore.Loaded latest = new CheckpointStore(out).loadLatest();
+        int recordedBest = Trainer.bestEpochOf(history(latest.checkpoint().meta())) - 1;
+        if (recordedBest >= 0) {
+          assertTrue(Files.exists(out.resolve(CheckpointStore.BEST)), "step " + step + ": best.ckpt exists once an epoch is recorded");
+          int held = Checkpoint.open(out.resolve(CheckpointStore.BEST)).epoch();
+          assertTrue(held == recordedBest || held == latest.disk().epoch() + 1, "step " + step + ": best.ckpt holds epoch " + held + ", best recorded " + recordedBest);
+        }
+      }
+      Process resumed = launch(out, 2, true);
+      int halted = step;
+      assertEquals(0, resumed.waitFor(), () -> "step " + halted + ": the resumed run finishes: " + lastLines(out));
+      Checkpoint finalLatest = new CheckpointStore(out).loadLatest().checkpoint();
+      int best = Trainer.bestEpochOf(history(finalLatest.meta())) - 1;
+      assertEquals(best, Checkpoint.open(out.resolve(CheckpointStore.BEST)).epoch(), "step " + step + ": best.ckpt is the best finished epoch");
+    }
+    assertTrue(completedAt >= 8, "two epochs take at least 8 steps of saving, halted at each: " + completedAt);
+  }
+
+  /** A best.ckpt lost by an older version's order (latest saved first) is rebuilt on resuming when latest is that best epoch. */
+  @Test
+  void resumingRebuildsALostBestCheckpoint() throws Exception {
+    Path out = tmp.resolve("lost");
+    train(out, 1, false);
+    Files.delete(out.resolve(CheckpointStore.BEST));
+    train(out, 1, true);
+    assertEquals(0, Checkpoint.open(out.resolve(CheckpointStore.BEST)).epoch(), "best.ckpt rebuilt from latest (epoch 1)");
+  }
+
+  private static String lastLines(Path out) {
+    try {
+      List<String> lines = Files.readAllLines(out.resolveSibling(out.getFileName() + ".log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+    } catch (java.io.IOException e) {
+      return "no log";
+    }
+  }
+
+  private static List<EpochMetrics> history(com.google.gson.JsonObject meta) {
+    List<EpochMetrics> h = new ArrayList<>();
+    for (var e : meta.getAsJsonArray("history")) h.add(new com.google.gson.Gson().fromJson(e, EpochMetrics.class));
+    return h;
+  }
+
+  private static Process launch(Path out, int epochs, boolean resume, String... jvmOptions) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(List.of(jvmOptions));
+    cmd.addAll(List.of("-Dmedvlm.checkpoint.writeDelayMs=150", "-cp", System.getProperty("java.class.path"), "org.medvlm.cli.Main",
         "train", "--model", "unet", "--data", data.toString(), "--split", "2/1", "--out", out.toString(), "--epochs", String.valueOf(epochs),
         "--size", "32", "--spacing", "6", "--width", "4", "--depth", "2", "--organs", "spleen,liver", "--device", "cpu", "--batch", "4"));
     if (resume) cmd.add("--resume");
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Path log = out.resolveSibling(out.getFileName() + ".log"); // what a failed run said, for the assertion
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
   }
 }
