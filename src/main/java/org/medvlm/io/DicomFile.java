@@ -29,6 +29,7 @@ final class DicomFile {
 
   static final int MODALITY = 0x00080060;
   static final int SLICE_THICKNESS = 0x00180050;
+  static final int SPACING_BETWEEN_SLICES = 0x00180088;
   static final int SERIES_UID = 0x0020000E;
   static final int INSTANCE_NUMBER = 0x00200013;
   static final int POSITION = 0x00200032;

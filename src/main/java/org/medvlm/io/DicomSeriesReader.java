@@ -100,17 +100,30 @@ public final class DicomSeriesReader {
     return Volume.ofFloats(data, new int[] {nx, ny, nz}, Geometry.fromAffine(lps));
   }
 
-  /** Checks for duplicates and gaps; returns the slice spacing (1 for a single slice). */
+  /**
+   * Checks for duplicates (first, so that a duplicate is named as such, not as a gap at an
+   * innocent neighbour) and then for gaps; returns the slice spacing. A lone slice takes the
+   * header's SpacingBetweenSlices or SliceThickness; without either it is refused, since every
+   * volume in mL would silently depend on a guess.
+   */
   private static double checkPositions(List<DicomSlice> sorted, double[] normal) throws BadInputException {
-    if (sorted.size() == 1) return 1;
+    if (sorted.size() == 1) {
+      double step = sorted.get(0).sliceStep();
+      if (Double.isNaN(step)) {
+        throw new BadInputException(sorted.get(0).file(), "is a single slice without SliceThickness or SpacingBetweenSlices: its slice spacing is unknown");
+      }
+      return step;
+    }
     double[] z = sorted.stream().mapToDouble(s -> dot(s.position(), normal)).toArray();
+    for (int k = 1; k < z.length; k++) {
+      if (z[k] - z[k - 1] < 1e-3) {
+        throw new BadInputException(sorted.get(k).file(), "has the same slice position as " + sorted.get(k - 1).file().getFileName() + " (duplicate slice)");
+      }
+    }
     double total = z[z.length - 1] - z[0];
     double step = total / (z.length - 1);
     for (int k = 1; k < z.length; k++) {
       double d = z[k] - z[k - 1];
-      if (d < 1e-3) {
-        throw new BadInputException(sorted.get(k).file(), "has the same slice position as " + sorted.get(k - 1).file().getFileName() + " (duplicate slice)");
-      }
       if (Math.abs(d - step) > SPACING_TOLERANCE * step + 1e-3) {
         throw new BadInputException(sorted.get(k).file(), String.format(java.util.Locale.ROOT,
             "is %.3f mm from the previous slice, expected %.3f: slices are missing or unevenly spaced", d, step));

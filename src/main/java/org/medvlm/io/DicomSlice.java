@@ -9,7 +9,7 @@ import org.medvlm.BadInputException;
 
 /** One CT slice of a series: where it lies and its HU values (row-major, columns fastest). */
 record DicomSlice(Path file, String seriesUid, int rows, int columns, double[] pixelSpacing, double[] orientation,
-    double[] position, int instanceNumber, float[] hu) {
+    double[] position, int instanceNumber, double sliceStep, float[] hu) {
 
   /** Largest slice side accepted (clinical CT is 512, sometimes 1024 or 2048). */
   static final int MAX_SIDE = 4096;
@@ -44,10 +44,23 @@ record DicomSlice(Path file, String seriesUid, int rows, int columns, double[] p
     if (slope == 0) throw new BadInputException(p, "RescaleSlope is 0");
     String uid = f.string(DicomFile.SERIES_UID);
     double[] inst = f.decimals(DicomFile.INSTANCE_NUMBER, 1);
+    double step = sliceStep(f);
     int[] raw = f.isJpeg2000() ? jpeg2000(f, rows, cols, allocated, stored, signed) : nativePixels(f, rows, cols, allocated, stored, signed);
     float[] hu = new float[raw.length];
     for (int i = 0; i < raw.length; i++) hu[i] = (float) (raw[i] * slope + inter);
-    return new DicomSlice(p, uid == null ? "" : uid, rows, cols, spacing, iop, ipp, inst == null ? 0 : (int) inst[0], hu);
+    return new DicomSlice(p, uid == null ? "" : uid, rows, cols, spacing, iop, ipp, inst == null ? 0 : (int) inst[0], step, hu);
+  }
+
+  /**
+   * The slice spacing the header states for a lone slice: SpacingBetweenSlices, else
+   * SliceThickness; NaN when neither is there or positive.
+   */
+  private static double sliceStep(DicomFile f) throws BadInputException {
+    for (int tag : new int[] {DicomFile.SPACING_BETWEEN_SLICES, DicomFile.SLICE_THICKNESS}) {
+      double[] v = f.has(tag) ? f.decimals(tag, 1) : null;
+      if (v != null && v[0] > 0 && Double.isFinite(v[0])) return v[0];
+    }
+    return Double.NaN;
   }
 
   private static double[] require(DicomFile f, int tag, int n, String name) throws BadInputException {
@@ -89,7 +102,25 @@ record DicomSlice(Path file, String seriesUid, int rows, int columns, double[] p
     if (siz.signed() != signed) {
       throw new BadInputException(f.path, "JPEG 2000 data are " + (siz.signed() ? "signed" : "unsigned") + " but PixelRepresentation says " + (signed ? "signed" : "unsigned"));
     }
-    return Jpeg2000.decode(cs, f.path, siz);
+    int[] px = Jpeg2000.decode(cs, f.path, siz);
+    checkStoredRange(f.path, px, stored, signed);
+    return px;
+  }
+
+  /** Decoded samples must fit BitsStored: a lossless codestream of valid data never leaves it. */
+  static void checkStoredRange(Path file, int[] px, int stored, boolean signed) throws BadInputException {
+    long lo = signed ? -(1L << (stored - 1)) : 0, hi = signed ? (1L << (stored - 1)) - 1 : (1L << stored) - 1;
+    int outside = 0;
+    int first = 0;
+    for (int v : px) {
+      if (v < lo || v > hi) {
+        if (outside++ == 0) first = v;
+      }
+    }
+    if (outside > 0) {
+      throw new BadInputException(file, "JPEG 2000 pixel data are corrupt: " + outside + " decoded values (first " + first + ") lie outside the "
+          + stored + " bits stored (" + lo + " to " + hi + ")");
+    }
   }
 
   private static byte[] concat(List<byte[]> parts) {

@@ -79,6 +79,7 @@ final class Jpeg2000 {
   /** Decoded samples, row-major, as ints (signed values sign-extended). */
   static int[] decode(byte[] cs, Path file, Siz siz) throws BadInputException {
     checkMarkers(cs, file);
+    Jpeg2000Packets.check(cs, file); // the decoder itself accepts damaged data without a word
     long seconds = 20 + 2L * siz.width() * siz.height() / 1_000_000;
     Future<int[]> job = DECODER.submit(() -> decodeNow(cs, file, siz));
     try {

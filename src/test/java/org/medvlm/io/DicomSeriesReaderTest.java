@@ -143,4 +143,82 @@ class DicomSeriesReaderTest {
       assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
     }
   }
+  /** A duplicated slice is named as a duplicate, not reported as a gap at an innocent neighbour. */
+  @Test
+  void aDuplicateSliceIsNamedAsSuch() throws Exception {
+    Path d = copy("explicit_signed");
+    Files.copy(d.resolve("slice002.dcm"), d.resolve("slice002_again.dcm"));
+    BadInputException e = assertThrows(BadInputException.class, () -> DicomSeriesReader.read(d));
+    assertTrue(e.getMessage().contains("slice002") && e.getMessage().contains("duplicate slice"), e.getMessage());
+    assertFalse(e.getMessage().contains("mm from the previous slice"), e.getMessage());
+  }
+
+  /** A lone slice takes its SliceThickness as slice spacing (2.5 mm in the fixtures), not 1 mm. */
+  @Test
+  void aSingleSliceTakesItsSliceThickness() throws Exception {
+    Path d = Files.createDirectories(tmp.resolve("one"));
+    Files.copy(DIR.resolve("explicit_signed/slice000.dcm"), d.resolve("slice000.dcm"));
+    Volume<FloatType> v = DicomSeriesReader.read(d);
+    assertEquals(2.5, v.geometry().spacing()[2], 1e-9);
+  }
+
+  /**
+   * The review's finding: every 97th byte of a codestream's tile data changed (same length).
+   * JJ2000 decodes that to garbage without a word (mean error 1,008 HU); the packet walk refuses
+   * it, for patient B's Siemens slices (12 layers, RLCP: packet headers all through the data) at
+   * every offset tried, and for the OpenJPEG fixtures (one layer) whenever a packet header is hit.
+   * The intact slices still read. (A change that hits only arithmetic-coded bytes and makes no
+   * marker code cannot be seen: JPEG 2000 carries no checksum.)
+   */
+  @Test
+  void corruptJpeg2000DataAreRefused() throws Exception {
+    List<Path> slices = new java.util.ArrayList<>();
+    try (Stream<Path> s = Files.list(org.medvlm.TestData.realCt().resolve("dicom_case"))) {
+      slices.addAll(s.sorted().limit(4).toList());
+    }
+    for (Path slice : slices) {
+      byte[] intact = Files.readAllBytes(slice);
+      DicomSlice.read(slice);
+      for (int offset : new int[] {0, 13, 31, 53, 64, 96}) assertRefused(corrupt(intact, offset), slice + " at offset " + offset);
+    }
+    for (String f : List.of("j2k_signed", "j2k_unsigned")) {
+      try (Stream<Path> s = Files.list(DIR.resolve(f))) {
+        for (Path slice : s.sorted().toList()) {
+          byte[] intact = Files.readAllBytes(slice);
+          DicomSlice.read(slice);
+          assertRefused(corrupt(intact, 0), slice + ": its first packet header changed");
+        }
+      }
+    }
+  }
+
+  private void assertRefused(byte[] dicom, String what) throws Exception {
+    Path bad = tmp.resolve("bad.dcm");
+    Files.write(bad, dicom);
+    BadInputException e = assertThrows(BadInputException.class, () -> DicomSlice.read(bad), what);
+    assertTrue(e.getMessage().contains("JPEG 2000") && e.getMessage().contains("corrupt"), e.getMessage());
+  }
+
+  /** Every 97th byte of the tile data, from {@code offset} after its start (SOD), xor 0x5A. */
+  private static byte[] corrupt(byte[] intact, int offset) {
+    byte[] b = intact.clone();
+    int sod = -1;
+    for (int i = 0; i + 1 < b.length; i++) {
+      if ((b[i] & 0xff) == 0xFF && (b[i + 1] & 0xff) == 0x93) {
+        sod = i;
+        break;
+      }
+    }
+    assertTrue(sod > 0, "a tile-part");
+    for (int i = sod + 2 + offset; i < b.length - 2; i += 97) b[i] ^= 0x5A;
+    return b;
+  }
+
+  @Test
+  void decodedValuesOutsideBitsStoredAreRefused() throws Exception {
+    DicomSlice.checkStoredRange(Path.of("x.dcm"), new int[] {0, 4095}, 12, false);
+    DicomSlice.checkStoredRange(Path.of("x.dcm"), new int[] {-2048, 2047}, 12, true);
+    BadInputException e = assertThrows(BadInputException.class, () -> DicomSlice.checkStoredRange(Path.of("x.dcm"), new int[] {0, 4096, 9000}, 12, false));
+    assertTrue(e.getMessage().contains("2 decoded values (first 4096) lie outside the 12 bits stored"), e.getMessage());
+  }
 }
