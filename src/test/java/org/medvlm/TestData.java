@@ -4,17 +4,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Locations of the shared real-CT fixtures (the repository sits beside {@code shared/}). */
+/**
+ * Locations of the real-CT fixtures: the repository's own copy in {@code src/test/resources/real-ct}
+ * (TotalSegmentator test data, Apache-2.0, see its NOTICE), or {@code MEDVLM_REAL_CT} to test another copy.
+ */
 public final class TestData {
   private TestData() {}
 
   public static Path realCt() {
-    for (Path p : new Path[] {Paths.get("../shared/data/real-ct"), Paths.get("shared/data/real-ct")}) {
-      if (Files.isDirectory(p)) return p.toAbsolutePath().normalize();
-    }
     String env = System.getenv("MEDVLM_REAL_CT");
-    if (env != null) return Paths.get(env);
-    throw new IllegalStateException("real CT fixtures not found: expected ../shared/data/real-ct (or set MEDVLM_REAL_CT)");
+    if (env != null && !env.isBlank()) return Paths.get(env).toAbsolutePath().normalize();
+    Path own = Paths.get("src/test/resources/real-ct");
+    if (Files.isDirectory(own)) return own.toAbsolutePath().normalize();
+    throw new IllegalStateException("real CT fixtures not found: expected src/test/resources/real-ct in the repository (or set MEDVLM_REAL_CT)");
   }
 
   public static Path ctSmall() {

@@ -62,7 +62,7 @@ class CliTest {
     assertTrue(r.out().contains("DICOM series") && r.out().contains("20 x 16 x 5 voxels") && r.out().contains("LPS"), r.out());
     Result all = run("info", TestData.realCt().toString());
     assertEquals(0, all.code(), all.err());
-    assertEquals(3, all.out().split("path:", -1).length - 1, all.out());
+    assertEquals(5, all.out().split("path:", -1).length - 1, "the five NIfTI files of the real-CT folder: " + all.out());
   }
 
   @Test
