@@ -83,8 +83,11 @@ final class EmbedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    org.medvlm.io.RunOutputs.requireExtension(out, ".npy");
     org.medvlm.io.AtomicFiles.checkWritable(out, overwrite);
+    org.medvlm.io.RunOutputs.refuseReplacingInputs(out, encoder.image, encoder.text, input, tensor);
     var err = spec.commandLine().getErr();
+    Devices.noGradientsOnThisThread();
     try (NDManager m = NDManager.newBaseManager(Devices.parse(device))) {
       NpyFile.Array result = encoder.image != null ? image(m, err) : text(m, err);
       NpyFile.write(out, result);
@@ -146,6 +149,7 @@ final class EmbedCommand implements Callable<Integer> {
   private NpyFile.Array text(NDManager m, java.io.PrintWriter err) throws Exception {
     if (input != null || tensor != null || slice != null) throw new BadInputException("--input/--tensor/--slice", "are image inputs; give --image-weights");
     if ((text == null) == (tokenIds == null)) throw new BadInputException("--text", "give a prompt (--text) or token ids (--token-ids), one of them");
+    if (text != null && text.isBlank()) throw new BadInputException("--text", "the text is empty");
     var loaded = PretrainedEncoders.bert(encoder.text, m, lenient);
     err.println(loaded.report().summary());
     BertEncoder bert = loaded.encoder();

@@ -31,6 +31,9 @@ final class InfoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
 
+  @Option(names = "--accept-nonorthonormal", description = "Read NIfTI files whose direction matrix is sheared.")
+  boolean acceptNonOrthonormal;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -55,15 +58,16 @@ final class InfoCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  private static Map<String, Object> describe(Path p) throws Exception {
+  private Map<String, Object> describe(Path p) throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("path", p.toString());
-    Volume<FloatType> v = VolumeIO.readImage(p);
+    NiftiReader.Options options = new NiftiReader.Options(acceptNonOrthonormal);
+    Volume<FloatType> v = VolumeIO.readImage(p, options);
     if (Files.isDirectory(p)) {
       m.put("format", "DICOM series");
       m.put("datatype", "HU after rescale");
     } else {
-      NiftiReader.Info info = NiftiReader.info(p);
+      NiftiReader.Info info = NiftiReader.info(p, options);
       m.put("format", "NIfTI-" + info.version() + ", " + (info.byteOrder().contains("LITTLE") ? "little" : "big") + " endian");
       m.put("datatype", info.datatype().name().toLowerCase(Locale.ROOT)
           + (info.sclSlope() != 0 && !(info.sclSlope() == 1 && info.sclInter() == 0) ? String.format(Locale.ROOT, " (scaled: x %.6g + %.6g)", info.sclSlope(), info.sclInter()) : ""));
@@ -75,8 +79,13 @@ final class InfoCommand implements Callable<Integer> {
     m.put("origin_mm", round(g.origin()));
     m.put("affine", round(g.affine()));
     float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
-    for (float x : Volume.floats(v)) { if (x < min) min = x; if (x > max) max = x; }
+    for (float x : Volume.floats(v)) {
+      if (x < min) min = x; // NaN compares false: the range is that of the finite voxels
+      if (x > max) max = x;
+    }
     m.put("value_range", new double[] {min, max});
+    long nonFinite = Volume.nonFiniteCount(v);
+    if (nonFinite > 0) m.put("non_finite", nonFinite + " voxels (NaN or infinite)");
     return m;
   }
 

@@ -25,6 +25,7 @@ import org.medvlm.io.DicomSeriesReader;
 import org.medvlm.io.NiftiDatatype;
 import org.medvlm.io.NiftiReader;
 import org.medvlm.io.NiftiWriter;
+import org.medvlm.io.RunOutputs;
 import org.medvlm.io.VolumeIO;
 import org.medvlm.volume.Volume;
 import picocli.CommandLine.Command;
@@ -68,6 +69,9 @@ final class SegmentCommand implements Callable<Integer> {
   @Option(names = "--volumes", paramLabel = "FILE", description = "Also write organ volumes in mL (.json or .csv) for a single input.")
   Path volumes;
 
+  @Option(names = "--accept-nonorthonormal", description = "Read NIfTI inputs whose direction matrix is sheared.")
+  boolean acceptNonOrthonormal;
+
   @Option(names = "--overwrite", description = "Replace existing outputs.")
   boolean overwrite;
 
@@ -93,10 +97,18 @@ final class SegmentCommand implements Callable<Integer> {
     Shards.Shard part = shard == null ? null : Shards.parse(shard);
     if (part != null && !folder) throw new BadInputException("--shard", "splits a folder of cases; " + input + " is a single case");
     if (!folder) {
+      RunOutputs.requireExtension(out, ".nii.gz", ".nii");
       AtomicFiles.checkWritable(out, overwrite);
-      if (volumes != null) AtomicFiles.checkWritable(volumes, overwrite);
+      RunOutputs.refuseReplacingInputs(out, input, model);
+      if (volumes != null) {
+        RunOutputs.requireExtension(volumes, ".csv", ".json");
+        AtomicFiles.checkWritable(volumes, overwrite);
+        RunOutputs.refuseReplacingInputs(volumes, input, model);
+      }
+    } else {
+      RunOutputs.refuseFolderInsideInput(out, input);
     }
-    if (!Files.exists(input)) throw new BadInputException(input, "no such file or folder");
+    VolumeIO.requireReadable(input);
     PrintWriter err = spec.commandLine().getErr();
     ai.djl.Device dev = Devices.parse(device);
     times = new PhaseTimes();
@@ -106,7 +118,10 @@ final class SegmentCommand implements Callable<Integer> {
       err.println("model " + seg.source() + " (" + seg.organs().size() + " organs); device: " + Devices.describe(List.of(dev)));
       if (prompt != null) seg.promptable(); // fail before reading any input
       if (!folder && binary) {
-        for (Organ o : list) AtomicFiles.checkWritable(binaryTarget(out, o), overwrite);
+        for (Organ o : list) {
+          AtomicFiles.checkWritable(binaryTarget(out, o), overwrite);
+          RunOutputs.refuseReplacingInputs(binaryTarget(out, o), input, model);
+        }
       }
       if (!folder) {
         Segmenter.Result r = segmentOne(seg, input, out, list);
@@ -120,7 +135,7 @@ final class SegmentCommand implements Callable<Integer> {
   }
 
   private Segmenter.Result segmentOne(Segmenter seg, Path in, Path target, List<Organ> list) throws IOException {
-    Volume<FloatType> ct = VolumeIO.readImage(in);
+    Volume<FloatType> ct = VolumeIO.readImage(in, new NiftiReader.Options(acceptNonOrthonormal));
     CtCheck.requireHu(ct, in.toString());
     times.mark("read");
     if (prompt != null) {

@@ -122,10 +122,11 @@ public final class Dataset {
   /** Reads a case; labels are mapped to BTCV ids and must lie on the image's grid. */
   public Loaded load(Case c) throws IOException {
     Volume<FloatType> image = NiftiReader.readImage(c.image());
+    long nonFinite = Volume.nonFiniteCount(image);
+    if (nonFinite > 0) throw new BadInputException(c.image(), nonFinite + " voxels are NaN or infinite; training needs finite HU (fill them first, e.g. with -1024)");
     Volume<IntType> labels = NiftiReader.readLabels(c.label());
     if (!labels.sameGrid(image, 1e-3)) {
-      throw new BadInputException(c.label(), "label grid " + java.util.Arrays.toString(labels.dims()) + " differs from its image "
-          + c.image().getFileName() + " " + java.util.Arrays.toString(image.dims()) + " (size or affine)");
+      throw new BadInputException(c.label(), "label grid differs from its image " + c.image().getFileName() + " (" + labels.gridDifference(image, 1e-3) + ")");
     }
     if (labelMap != null) labels = labelMap.apply(labels);
     else LabelMap.requireBtcv(labels, c.label());

@@ -83,12 +83,16 @@ public final class NiftiReader {
 
   /** Header facts only; reads just the header (and, for .gz, not the whole stream). */
   public static Info info(Path file) throws IOException {
+    return info(file, Options.STRICT);
+  }
+
+  public static Info info(Path file, Options options) throws IOException {
     checkFile(file);
     try (SkippingStream in = open(file, isGzip(file))) {
       byte[] head = new byte[NiftiHeader.NIFTI2_SIZE];
       int len = in.readNBytes(head, 0, head.length);
       NiftiHeader h = NiftiHeader.parse(head, len, file);
-      Geometry g = checkedGeometry(h, file, Options.STRICT);
+      Geometry g = checkedGeometry(h, file, options);
       return new Info(h.version, h.datatype, h.dims3(), g, h.sclSlope, h.sclInter, h.order.toString(), h.descrip);
     } catch (ZipException | EOFException e) {
       throw new BadInputException(file, "corrupt or truncated gzip data");
@@ -143,18 +147,20 @@ public final class NiftiReader {
 
   private static Geometry checkedGeometry(NiftiHeader h, Path file, Options options) throws BadInputException {
     Geometry g = h.geometry(file);
+    if (g.isDegenerate()) {
+      throw new BadInputException(file, "direction matrix is singular (an axis of zero length, or two axes parallel): the file describes no 3D grid");
+    }
     double err = g.orthonormalityError();
     if (err > 1e-4 && !options.acceptNonOrthonormal()) {
       throw new BadInputException(file, String.format(java.util.Locale.ROOT,
-          "direction matrix is not orthonormal (error %.3g): the grid is sheared or degenerate; accept it explicitly with --accept-nonorthonormal", err));
+          "direction matrix is not orthonormal (error %.3g): the grid is sheared or degenerate; accept it explicitly with --accept-nonorthonormal (info, convert, segment)", err));
     }
     return g;
   }
 
   private static long checkFile(Path file) throws IOException {
-    if (!Files.exists(file)) throw new BadInputException(file, "no such file");
     if (Files.isDirectory(file)) throw new BadInputException(file, "is a folder, expected a .nii or .nii.gz file");
-    if (!Files.isReadable(file)) throw new BadInputException(file, "cannot read: permission denied");
+    VolumeIO.requireReadable(file);
     try {
       return Files.size(file);
     } catch (NoSuchFileException e) {

@@ -53,7 +53,8 @@ public final class NiftiWriter {
     h.voxOffset = h.headerSize() + 4;
     h.sclSlope = 0;
     h.sclInter = 0;
-    h.qformCode = 1;
+    // a qform is a rotation: for a sheared affine it would contradict the sform, so only the sform is set
+    h.qformCode = volume.geometry().orthonormalityError() > 1e-4 ? 0 : 1;
     h.sformCode = 1;
     h.xyztUnits = 2 | 8; // mm, seconds
     h.descrip = "medvlm";

@@ -55,8 +55,8 @@ public final class EvaluationReport {
       Volume<IntType> pv = load(p, predMap);
       Volume<IntType> tv = load(t, truthMap);
       if (!pv.sameGrid(tv, 1e-3)) {
-        throw new BadInputException(p, "grid " + java.util.Arrays.toString(pv.dims()) + " differs from the reference " + t.getFileName() + " "
-            + java.util.Arrays.toString(tv.dims()) + " (size or affine); resample the prediction onto the reference grid first");
+        throw new BadInputException(p, "grid differs from the reference " + t.getFileName() + " (" + pv.gridDifference(tv, 1e-3)
+            + "); resample the prediction onto the reference grid first");
       }
       out.add(new CaseResult(e.getKey(), p, t, evaluator.evaluate(pv, tv, organs)));
     }

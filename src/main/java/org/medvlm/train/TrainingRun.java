@@ -90,7 +90,13 @@ public final class TrainingRun {
     List<Device> devs = Devices.parseList(o.devices, o.device);
     Dataset dataset = Dataset.open(o.data, o.labelMap == null ? null : LabelMap.read(o.labelMap));
     String splitSpec = o.split;
-    if (o.valCases != null) splitSpec = (dataset.cases().size() - o.valCases) + "/" + o.valCases;
+    if (o.valCases != null) {
+      int n = dataset.cases().size();
+      if (o.valCases < 1 || o.valCases >= n) {
+        throw new BadInputException("--val-cases", o.valCases + " validation case(s) leave no training case of the " + n + " in " + o.data + " (give 1 to " + (n - 1) + ")");
+      }
+      splitSpec = (n - o.valCases) + "/" + o.valCases;
+    }
     Split sp = Split.of(dataset.cases(), splitSpec, o.seed);
     double inPlane = o.spacing > 0 ? o.spacing : Double.NaN;
     PreprocessConfig pre;

@@ -92,6 +92,19 @@ public final class Geometry {
     return Double.isFinite(err) ? err : Double.POSITIVE_INFINITY;
   }
 
+  /**
+   * True when no grid can be built from the affine, sheared or not: an axis of zero or non-finite
+   * length, or axes (nearly) parallel, so the direction matrix is singular.
+   */
+  public boolean isDegenerate() {
+    for (double s : spacing()) if (!(s > 0) || !Double.isFinite(s)) return true;
+    double[][] d = direction();
+    double det = d[0][0] * (d[1][1] * d[2][2] - d[1][2] * d[2][1])
+        - d[0][1] * (d[1][0] * d[2][2] - d[1][2] * d[2][0])
+        + d[0][2] * (d[1][0] * d[2][1] - d[1][1] * d[2][0]);
+    return !(Math.abs(det) > 1e-3);
+  }
+
   /** Orientation code such as "RAS" or "LPS": the world direction each index axis points towards. */
   public String orientationCode() {
     return Orientation.code(Orientation.closestAxes(direction()));
