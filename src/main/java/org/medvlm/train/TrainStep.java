@@ -53,8 +53,11 @@ public final class TrainStep {
     else opt.skip();
     replicas.broadcast();
     if (opt.consecutiveSkips() > MAX_CONSECUTIVE_SKIPS) {
+      boolean fromTheStart = opt.steps() <= 1 && "cpu".equals(root.getDevice().getDeviceType()) && System.getenv("DNNL_MAX_CPU_ISA") == null;
       throw new IllegalStateException("training diverged: " + opt.consecutiveSkips() + " steps in a row with a non-finite loss or gradient after step "
-          + opt.steps() + "; lower --lr or resume from the last good checkpoint");
+          + opt.steps() + (fromTheStart
+              ? "; from the first steps on a CPU this is PyTorch's oneDNN kernels on this CPU (seen on AMD EPYC): set DNNL_MAX_CPU_ISA=AVX in the environment and start again"
+              : "; lower the learning rate or resume from the last good checkpoint"));
     }
     return Double.isFinite(value) ? value : Double.NaN;
   }

@@ -128,7 +128,9 @@ class LayersTest {
       long[][] shapes = {{2, 4, 32, 32}, {2, 4, 16, 16}, {2, 6, 8, 8}, {2, 8, 4, 4}};
       for (int k = 0; k < shapes.length; k++) {
         assertArrayEquals(shapes[k], inference.maps().get(k).getShape().getShape(), "map " + k + ", finest first");
-        assertTrue(inference.maps().get(k).allClose(training.maps().get(k), 1e-6, 1e-6, false), "per-level scopes change no value");
+        NDArray a = inference.maps().get(k), t = training.maps().get(k);
+        assertTrue(a.allClose(t, 1e-6, 1e-6, false), "per-level scopes change no value: map " + k + " differs by up to "
+            + a.sub(t).abs().max().getFloat() + " (largest value " + t.abs().max().getFloat() + ")");
       }
       assertArrayEquals(new long[] {2, 4, 10}, inference.tokens().getShape().getShape(), "one token per 16 x 16 patch");
       assertEquals(0f, inference.tokens().abs().max().getFloat(), "zero-initialised projection: the patch tokens stay as they are");
