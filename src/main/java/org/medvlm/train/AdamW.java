@@ -192,8 +192,8 @@ public final class AdamW {
       throw new IllegalArgumentException("optimiser state has " + state.size() + " arrays, expected " + 2 * params.size());
     }
     for (int i = 0; i < params.size(); i++) {
-      m.get(i).set(state.get(2 * i).toFloatArray());
-      v.get(i).set(state.get(2 * i + 1).toFloatArray());
+      org.medvlm.model.ArrayValues.overwrite(m.get(i), state.get(2 * i).toFloatArray());
+      org.medvlm.model.ArrayValues.overwrite(v.get(i), state.get(2 * i + 1).toFloatArray());
     }
     steps = stepCount;
   }

@@ -7,7 +7,6 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,7 +140,7 @@ public abstract sealed class EncoderCheckpoint implements Closeable permits VitC
         }
       }
       if (load) {
-        e.getValue().getArray().set(FloatBuffer.wrap(values));
+        org.medvlm.model.ArrayValues.overwrite(e.getValue().getArray(), values);
         loaded++;
       }
     }

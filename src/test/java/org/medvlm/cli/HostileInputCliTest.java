@@ -196,6 +196,18 @@ class HostileInputCliTest {
     assertRefused(CliTest.run("info", dangling.toString()), "symbolic link to a file or folder that does not exist");
   }
 
+  /** The first line of embed's error stream is ours, not a PyTorch C++ deprecation warning (a separate JVM: it is printed once per process). */
+  @Test
+  void embedPrintsNoNativeWarning() throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true", "-cp",
+        System.getProperty("java.class.path"), "org.medvlm.cli.Main", "embed", "--text-weights", "src/test/resources/encoders/minilm", "--text",
+        "the liver", "--out", tmp.resolve("e.npy").toString(), "--device", "cpu").redirectErrorStream(true).start();
+    String all = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), all);
+    assertFalse(all.contains("Warning"), all);
+    assertTrue(all.lines().findFirst().orElse("").contains("loaded"), all);
+  }
+
   @Test
   void errorsNameTheOptionTheUserGave() throws Exception {
     assertRefused(CliTest.run("embed", "--text-weights", "src/test/resources/encoders/minilm", "--text", "", "--out", tmp.resolve("e.npy").toString()),
