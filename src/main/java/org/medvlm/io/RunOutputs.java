@@ -2,7 +2,6 @@ package org.medvlm.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
@@ -15,8 +14,8 @@ import org.medvlm.BadInputException;
  * The rules every command that writes follows before it reads or computes anything:
  * <ul>
  *   <li>an output never replaces a file the same run reads, {@code --overwrite} or not: paths are
- *       compared as real paths (links resolved), and a file inside an input folder (a DICOM series,
- *       a training folder) counts as read;</li>
+ *       compared as real paths (links resolved); nor does it go inside a folder the run reads (a
+ *       DICOM series, whose next read would meet a file that is no slice; a training folder);</li>
  *   <li>an output's name has the extension of what is written into it, so a table cannot land on
  *       a CT or a checkpoint by a slip of the keyboard;</li>
  *   <li>outputs are then written by {@link AtomicFiles}: all or nothing.</li>
@@ -26,8 +25,8 @@ public final class RunOutputs {
   private RunOutputs() {}
 
   /**
-   * Refuses {@code output} when it is, or would replace, one of {@code inputs} or a file inside an
-   * input folder. Missing inputs are ignored (the reader names them).
+   * Refuses {@code output} when it is one of {@code inputs} or lies inside an input folder.
+   * Missing inputs are ignored (the reader names them).
    */
   public static void refuseReplacingInputs(Path output, Collection<Path> inputs) throws BadInputException {
     Path out = realPathOfTarget(output);
@@ -37,10 +36,9 @@ public final class RunOutputs {
       Path real = realPath(in);
       if (real == null) continue;
       boolean sameFile = out.equals(real);
-      boolean insideInputFolder = Files.isDirectory(real) && out.startsWith(real) && Files.exists(out, LinkOption.NOFOLLOW_LINKS);
-      if (sameFile || insideInputFolder) {
-        throw new BadInputException(output, "would replace " + (sameFile ? "the input " : "a file of the input folder ") + in
-            + ", which this run reads; choose another output");
+      if (sameFile) throw new BadInputException(output, "would replace the input " + in + ", which this run reads; choose another output");
+      if (Files.isDirectory(real) && out.startsWith(real)) {
+        throw new BadInputException(output, "lies inside the input folder " + in + ", which this run reads; choose another output");
       }
     }
   }

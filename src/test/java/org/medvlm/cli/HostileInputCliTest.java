@@ -90,6 +90,14 @@ class HostileInputCliTest {
   }
 
   @Test
+  void nothingIsWrittenIntoADicomSeriesFolder() throws Exception {
+    Path series = Files.createDirectories(tmp.resolve("series"));
+    for (Path f : Files.list(Path.of("src/test/resources/dicom/explicit_signed")).toList()) Files.copy(f, series.resolve(f.getFileName()));
+    assertRefused(CliTest.run("convert", series.toString(), series.resolve("ct.nii.gz").toString()), "lies inside the input folder");
+    assertEquals(0, CliTest.run("info", series.toString()).code(), "the series still reads");
+  }
+
+  @Test
   void evaluateConvertAndEmbedNeverWriteOverTheirInputs() throws Exception {
     Path pred = Files.copy(TestData.seg(), tmp.resolve("pred.nii.gz"));
     byte[] before = Files.readAllBytes(pred);

@@ -28,11 +28,13 @@ class RunOutputsTest {
   }
 
   @Test
-  void aFileInsideAnInputFolderCountsAsRead() throws Exception {
+  void nothingGoesInsideAnInputFolder() throws Exception {
     Path run = Files.createDirectories(tmp.resolve("run"));
     Path best = Files.writeString(run.resolve("best.ckpt"), "x");
     assertThrows(BadInputException.class, () -> RunOutputs.refuseReplacingInputs(best, run));
-    RunOutputs.refuseReplacingInputs(run.resolve("new.csv"), run); // a new file beside them replaces nothing
+    // a new file in a DICOM folder would be read as a slice next time
+    assertThrows(BadInputException.class, () -> RunOutputs.refuseReplacingInputs(run.resolve("new.nii.gz"), run));
+    RunOutputs.refuseReplacingInputs(tmp.resolve("beside.nii.gz"), run);
     assertThrows(BadInputException.class, () -> RunOutputs.refuseFolderInsideInput(run.resolve("out"), run));
     assertThrows(BadInputException.class, () -> RunOutputs.refuseFolderInsideInput(run, run));
     RunOutputs.refuseFolderInsideInput(tmp.resolve("elsewhere"), run);
