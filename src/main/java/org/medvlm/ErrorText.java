@@ -30,9 +30,15 @@ public final class ErrorText {
     if (e instanceof FileSystemException f) return oneLine((f.getFile() == null ? "file" : f.getFile()) + ": " + reason(f));
     if (e instanceof java.nio.file.ReadOnlyFileSystemException) return "cannot write: the file system is read-only";
     if (e instanceof OutOfMemoryError) return "out of memory; give Java more, e.g. MEDVLM_JAVA_OPTS=-Xmx16g";
+    String m = plainMessage(e, null);
+    return m == null ? "internal error" : "internal error: " + m;
+  }
+
+  /** {@code e}'s message when it is plain words, else {@code otherwise}: never a class name or quoted code. */
+  public static String plainMessage(Throwable e, String otherwise) {
     String m = e.getMessage();
-    if (m == null || m.isBlank() || CODE.matcher(m).find()) return "internal error";
-    return "internal error: " + oneLine(m);
+    if (m == null || m.isBlank() || CODE.matcher(m).find()) return otherwise;
+    return oneLine(m);
   }
 
   /** The problem of a file-system failure in words. */

@@ -150,6 +150,6 @@ public final class AtomicFiles {
     if (e instanceof FileAlreadyExistsException) return "already exists";
     String m = e.getMessage();
     if (m != null && m.contains("No space left")) return "disk full";
-    return m == null ? e.getClass().getSimpleName() : m;
+    return org.medvlm.ErrorText.plainMessage(e, "input/output error");
   }
 }

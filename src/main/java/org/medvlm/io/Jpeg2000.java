@@ -93,7 +93,7 @@ final class Jpeg2000 {
         // JJ2000 reports an unexpected end of data by printing a trace and throwing ThreadDeath
         throw new BadInputException(file, "JPEG 2000 codestream ends early (truncated or corrupt)");
       }
-      throw new BadInputException(file, "JPEG 2000 data cannot be decoded: " + e.getCause());
+      throw new BadInputException(file, "JPEG 2000 data cannot be decoded (the codestream is corrupt or uses a feature the decoder lacks)");
     } catch (InterruptedException e) {
       job.cancel(true);
       Thread.currentThread().interrupt();
@@ -159,7 +159,7 @@ final class Jpeg2000 {
     } catch (BadInputException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new BadInputException(file, "JPEG 2000 data cannot be decoded: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      throw new BadInputException(file, "JPEG 2000 data cannot be decoded: " + org.medvlm.ErrorText.plainMessage(e, "the codestream is corrupt"));
     } finally {
       reader.dispose();
     }
