@@ -48,6 +48,11 @@ public final class StoredTensor {
     return name;
   }
 
+  /** Where the bytes come from (shared by views of the same storage). */
+  Source source() {
+    return source;
+  }
+
   public long[] shape() {
     return shape.clone();
   }

@@ -7,23 +7,25 @@ import java.nio.file.Path;
 import org.medvlm.BadInputException;
 
 /**
- * Opens a pretrained checkpoint: a {@code model.safetensors} or {@code pytorch_model.bin} file,
- * or a folder holding one (safetensors preferred). The format is told by the file's first bytes,
- * not its name.
+ * Opens a pretrained checkpoint: a {@code model.safetensors}, {@code pytorch_model.bin} or
+ * {@code model.onnx} file, or a folder holding one (in that order of preference; an ONNX export
+ * also as {@code onnx/model.onnx}, HuggingFace's layout). The format is told by the file's first
+ * bytes, except ONNX (protobuf has no magic), told by its {@code .onnx} name.
  */
 public final class WeightsFile {
   public static final String SAFETENSORS = "model.safetensors";
   public static final String PYTORCH = "pytorch_model.bin";
+  public static final String ONNX = "model.onnx";
 
   private WeightsFile() {}
 
   /** The weights file a path names: itself, or the folder's safetensors or PyTorch file. */
   public static Path resolve(Path path) throws BadInputException {
     if (Files.isDirectory(path)) {
-      for (String name : new String[] {SAFETENSORS, PYTORCH}) {
+      for (String name : new String[] {SAFETENSORS, PYTORCH, ONNX, "onnx/" + ONNX}) {
         if (Files.isRegularFile(path.resolve(name))) return path.resolve(name);
       }
-      throw new BadInputException(path, "folder holds neither " + SAFETENSORS + " nor " + PYTORCH);
+      throw new BadInputException(path, "folder holds none of " + SAFETENSORS + ", " + PYTORCH + ", " + ONNX + ", onnx/" + ONNX);
     }
     if (!Files.isRegularFile(path)) throw new BadInputException(path, "no such weights file or folder");
     return path;
@@ -31,6 +33,7 @@ public final class WeightsFile {
 
   public static StateDict open(Path path) throws IOException {
     Path file = resolve(path);
+    if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) return OnnxReader.open(file);
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(8);

@@ -47,6 +47,14 @@ class WeightsFuzzTest {
     readAll(f);
   }
 
+  /** The bytes as {@code model.onnx}: the protobuf reader, the initializers and the MatMul renaming. */
+  @FuzzTest(maxDuration = "5m")
+  void onnx(byte[] data) throws Exception {
+    Path f = DIR.resolve("model.onnx");
+    Files.write(f, data);
+    readAll(f);
+  }
+
   /** The bytes as {@code data.pkl} of a well-formed zip with one 64-byte storage "0": reaches the unpickler directly. */
   @FuzzTest(maxDuration = "5m")
   void pickle(byte[] data) throws Exception {
