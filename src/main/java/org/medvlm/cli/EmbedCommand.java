@@ -45,7 +45,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--image-weights", paramLabel = "DIR|FILE", description = "A timm ViT checkpoint (model.safetensors or pytorch_model.bin, or its folder).")
     Path image;
 
-    @Option(names = "--text-weights", paramLabel = "DIR|FILE", description = "A HuggingFace BERT folder (weights, config.json, tokenizer.json or vocab.txt).")
+    @Option(names = "--text-weights", paramLabel = "DIR|FILE", converter = EncoderPath.class,
+        description = "A HuggingFace BERT folder (weights, config.json, tokenizer.json or vocab.txt), or builtin:all-MiniLM-L6-v2 (bundled).")
     Path text;
   }
 

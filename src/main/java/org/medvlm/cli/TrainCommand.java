@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.medvlm.train.Trainer;
 import org.medvlm.train.TrainingRun;
+import org.medvlm.weights.BuiltinEncoders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -93,8 +94,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--image-weights", paramLabel = "DIR|FILE", description = "Med-VLM: pretrained timm ViT weights (model.safetensors or pytorch_model.bin).")
   Path imageWeights;
 
-  @Option(names = "--text-weights", paramLabel = "DIR|FILE", description = "Med-VLM: pretrained BERT folder (weights, config.json, tokenizer.json or vocab.txt).")
-  Path textWeights;
+  @Option(names = "--text-weights", paramLabel = "DIR|FILE",
+      description = "Med-VLM: pretrained BERT folder (weights, config.json, tokenizer.json or vocab.txt), builtin:all-MiniLM-L6-v2, or random. "
+          + "Default for medvlm-small: builtin:all-MiniLM-L6-v2 (bundled, nothing to download); random for the others.")
+  String textWeights;
 
   @Option(names = "--lenient", description = "Med-VLM: load pretrained weights that do not fully fit (missing, unexpected or misshapen keys are skipped and listed) instead of failing.")
   boolean lenient;
@@ -147,7 +150,8 @@ final class TrainCommand implements Callable<Integer> {
     o.rareWeight = rareWeight;
     o.lrSchedule = lrSchedule;
     o.imageWeights = imageWeights;
-    o.textWeights = textWeights;
+    if (BuiltinEncoders.RANDOM.equalsIgnoreCase(String.valueOf(textWeights).trim())) o.randomText = true;
+    else if (textWeights != null) o.textWeights = BuiltinEncoders.resolve(textWeights);
     o.lenient = lenient;
     o.trainEncoders = trainEncoders;
     o.absentShare = absentShare;

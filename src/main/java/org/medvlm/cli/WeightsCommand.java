@@ -29,7 +29,8 @@ final class WeightsCommand implements Runnable {
           "in it; print its architecture, parameter count and dtypes, which Med-VLM variant it fits, and a clean bill or every problem.",
           "Exit 0 when it loads strictly, 2 otherwise."})
   static final class Check implements Callable<Integer> {
-    @Parameters(paramLabel = "PATH", description = "A weights file or a folder holding one (with config.json, tokenizer.json or vocab.txt beside it).")
+    @Parameters(paramLabel = "PATH", converter = EncoderPath.class,
+        description = "A weights file (safetensors, pytorch_model.bin, model.onnx) or a folder holding one (with config.json, tokenizer.json or vocab.txt beside it), or builtin:all-MiniLM-L6-v2.")
     Path path;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

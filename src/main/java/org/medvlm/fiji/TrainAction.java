@@ -60,6 +60,13 @@ public final class TrainAction {
   }
 
   /** The line a finished run logs. */
+  /** The text-encoder field of the dialogs: empty (the variant's default), random, builtin:NAME or a folder. */
+  public static void textWeights(TrainingRun.Options o, String value) throws IOException {
+    if (value == null || value.isBlank()) return;
+    if (value.trim().equalsIgnoreCase(org.medvlm.weights.BuiltinEncoders.RANDOM)) o.randomText = true;
+    else o.textWeights = org.medvlm.weights.BuiltinEncoders.resolve(value);
+  }
+
   public static String summary(String name, Trainer.Result r, Path out) {
     return String.format(Locale.ROOT, "%s: best epoch %d, mean validation Dice %.4f; model in %s", name, r.bestEpoch(), r.bestMeanDice(), out);
   }

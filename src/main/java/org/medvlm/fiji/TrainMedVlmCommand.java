@@ -35,7 +35,8 @@ public class TrainMedVlmCommand extends ContextCommand {
   @Parameter(persist = false, label = "Image encoder weights folder (timm ViT; optional)", required = false)
   private String imageweights = "";
 
-  @Parameter(persist = false, label = "Text encoder weights folder (BERT; optional)", required = false)
+  @Parameter(persist = false, label = "Text encoder weights (BERT folder, builtin:all-MiniLM-L6-v2 or random; empty: built-in MiniLM for Small)",
+      required = false)
   private String textweights = "";
 
   @Parameter(persist = false, label = "Epochs", min = "1")
@@ -62,7 +63,7 @@ public class TrainMedVlmCommand extends ContextCommand {
       TrainingRun.Options o = TrainAction.options(TrainAction.modelName(variant), FijiRuns.path(dataset), FijiRuns.path(labelmap), epochs, size,
           FijiRuns.path(output), resume, device);
       o.imageWeights = FijiRuns.path(imageweights);
-      o.textWeights = FijiRuns.path(textweights);
+      TrainAction.textWeights(o, textweights);
       Trainer.Result r = TrainAction.run(o, FijiHosts.of(log, status, this::isCanceled));
       log.info(TrainAction.summary("Train Med-VLM", r, o.out));
       curves = FijiRuns.openIfShown(TrainAction.curves(o.out));

@@ -21,6 +21,7 @@ import org.medvlm.model.vlm.MedVlmConfig;
 import org.medvlm.model.vlm.ParameterCount;
 import org.medvlm.preprocess.AugmentConfig;
 import org.medvlm.preprocess.PreprocessConfig;
+import org.medvlm.weights.BuiltinEncoders;
 
 /**
  * One training run as the user asked for it: every option with the study's defaults, checked,
@@ -55,6 +56,8 @@ public final class TrainingRun {
     public String lrSchedule = "constant";
     public Path imageWeights;
     public Path textWeights;
+    /** No pretrained text encoder even where one is built in ({@code --text-weights random}). */
+    public boolean randomText;
     public boolean lenient;
     public boolean trainEncoders;
     public float absentShare = 0.25f;
@@ -142,6 +145,10 @@ public final class TrainingRun {
     if (o.maxTokens < 8 || o.maxTokens > 512) throw new BadInputException("--max-tokens", "must be 8 to 512");
     PromptLibrary prompts = PromptLibrary.builtIn();
     if (o.promptFile != null) prompts = prompts.plus(PromptLibrary.read(o.promptFile));
+    if (o.textWeights == null && !o.randomText && MedVlmConfig.SMALL.equals(o.model)) {
+      o.textWeights = BuiltinEncoders.folder(BuiltinEncoders.MINILM);
+      err.println("text encoder: " + BuiltinEncoders.MINILM + " (pretrained, bundled; --text-weights random for none)");
+    }
     if (o.imageWeights == null || o.textWeights == null) {
       boolean none = o.imageWeights == null && o.textWeights == null;
       String which = none ? "the ViT and BERT encoders start" : o.imageWeights == null ? "the ViT encoder starts" : "the BERT encoder starts";
@@ -172,7 +179,7 @@ public final class TrainingRun {
     card.addProperty("frozen_parameters", count.frozen());
     card.addProperty("total_parameters", count.total());
     if (o.imageWeights != null) card.addProperty("image_weights", o.imageWeights.toAbsolutePath().toString());
-    if (o.textWeights != null) card.addProperty("text_weights", o.textWeights.toAbsolutePath().toString());
+    if (o.textWeights != null) card.addProperty("text_weights", BuiltinEncoders.describe(o.textWeights));
     card.addProperty("best_epoch", r.bestEpoch());
     card.addProperty("best_mean_validation_dice", r.bestMeanDice());
     card.add("config", new GsonBuilder().serializeSpecialFloatingPointValues().create().toJsonTree(cfg));

@@ -116,4 +116,17 @@ class WeightsCliTest {
     assertEquals(2, wrong.code());
     assertTrue(wrong.err().contains("medvlm-small needs width 192, depth 12 and 3 heads"), wrong.err());
   }
+
+  /** The bundled MiniLM by name: a clean bill, and embed works offline with its own tokenizer. */
+  @Test
+  void theBuiltInMiniLmChecksAndEmbeds() throws Exception {
+    CliTest.Result check = CliTest.run("weights", "check", "builtin:all-MiniLM-L6-v2");
+    assertEquals(0, check.code(), check.err() + check.out());
+    assertTrue(check.out().contains("onnx, 102 tensors") && check.out().contains("width 384, 6 layers, 12 heads") && check.out().contains("OK"), check.out());
+    Path out = java.nio.file.Files.createTempDirectory("embed").resolve("liver.npy");
+    CliTest.Result embed = CliTest.run("embed", "--text-weights", "builtin:all-MiniLM-L6-v2", "--text", "the liver", "--out", out.toString(), "--device", "cpu");
+    assertEquals(0, embed.code(), embed.err());
+    assertTrue(embed.out().contains("[1, 4, 384] float32"), embed.out()); // [CLS] the liver [SEP]
+    CliTest.assertError(CliTest.run("weights", "check", "builtin:nothing"), 2, "builtin:nothing: unknown built-in encoder");
+  }
 }

@@ -113,6 +113,6 @@ class SafetensorsBadInputTest {
     BadInputException e = assertThrows(BadInputException.class, () -> WeightsFile.open(tmp.resolve("nope.safetensors")));
     assertTrue(e.problem().contains("no such weights file"));
     e = assertThrows(BadInputException.class, () -> WeightsFile.open(tmp));
-    assertTrue(e.problem().contains("neither model.safetensors nor pytorch_model.bin"));
+    assertTrue(e.problem().contains("holds none of model.safetensors, pytorch_model.bin, model.onnx, onnx/model.onnx"), e.problem());
   }
 }

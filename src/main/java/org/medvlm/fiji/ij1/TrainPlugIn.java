@@ -41,14 +41,14 @@ public class TrainPlugIn implements PlugIn {
       var labelMap = Ij1Runs.path(gd.getNextString());
       String model = unet ? "unet" : TrainAction.modelName(gd.getNextChoice());
       var imageWeights = unet ? null : Ij1Runs.path(gd.getNextString());
-      var textWeights = unet ? null : Ij1Runs.path(gd.getNextString());
+      String textWeights = unet ? null : gd.getNextString();
       int epochs = (int) gd.getNextNumber();
       int size = (int) gd.getNextNumber();
       var out = Ij1Runs.path(gd.getNextString());
       boolean resume = gd.getNextBoolean();
       TrainingRun.Options o = TrainAction.options(model, data, labelMap, epochs, size, out, resume, gd.getNextChoice());
       o.imageWeights = imageWeights;
-      o.textWeights = textWeights;
+      TrainAction.textWeights(o, textWeights);
       Trainer.Result r = TrainAction.run(o, org.medvlm.fiji.FijiHosts.imageJ1());
       IJ.log(TrainAction.summary(name, r, o.out));
       if (Ij1Runs.hasScreen() && o.out.resolve("curves.png").toFile().isFile()) IJ.open(o.out.resolve("curves.png").toString());
