@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medvlm.TestData;
-import org.medvlm.data.PhantomGenerator;
 import org.medvlm.io.NiftiReader;
 import org.medvlm.io.NiftiWriter;
 import org.medvlm.train.Checkpoint;
@@ -43,10 +42,7 @@ class HostileInputCliTest {
   static void trainTinyModel() throws Exception {
     data = shared.resolve("data");
     run = shared.resolve("run");
-    PhantomGenerator.writeDataset(data, 3, 2, 64, false, s -> {});
-    CliTest.Result r = CliTest.run("train", "--model", "unet", "--data", data.toString(), "--val-cases", "1", "--out", run.toString(),
-        "--epochs", "1", "--size", "32", "--spacing", "6", "--width", "4", "--depth", "2", "--device", "cpu");
-    assertEquals(0, r.code(), r.err());
+    TrainSegmentCliTest.trainTinyUNet(data, run, 1);
   }
 
   private static void assertRefused(CliTest.Result r, String expected) {

@@ -26,11 +26,17 @@ class TrainSegmentCliTest {
   static void trainTinyModel() throws Exception {
     data = shared.resolve("data");
     run = shared.resolve("run");
+    CliTest.Result r = trainTinyUNet(data, run, 2);
+    assertTrue(r.out().contains("best epoch"), r.out());
+  }
+
+  /** Three 64-px phantoms in {@code data} and a tiny U-Net trained on them for {@code epochs} into {@code run}. */
+  static CliTest.Result trainTinyUNet(Path data, Path run, int epochs) throws Exception {
     PhantomGenerator.writeDataset(data, 3, 2, 64, false, s -> {});
     CliTest.Result r = CliTest.run("train", "--model", "unet", "--data", data.toString(), "--val-cases", "1", "--out", run.toString(),
-        "--epochs", "2", "--size", "32", "--spacing", "6", "--width", "4", "--depth", "2", "--device", "cpu");
+        "--epochs", String.valueOf(epochs), "--size", "32", "--spacing", "6", "--width", "4", "--depth", "2", "--device", "cpu");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("best epoch"), r.out());
+    return r;
   }
 
   @Test
