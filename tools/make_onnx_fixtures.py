@@ -1,9 +1,12 @@
 #!/usr/bin/python3
-"""Writes the ONNX test fixture src/test/resources/encoders/minilm-onnx/: the tiny MiniLM-style BERT
-of src/test/resources/encoders/minilm/ (same weights, read from its model.safetensors) exported by
-torch.onnx.export at opset 11, as all-MiniLM-L6-v2's model.onnx was (its graph's output is
-last_hidden_state; the exporter keeps module names except for the MatMul weights it transposes,
-named onnx::MatMul_N). Java must reproduce minilm/states.npy and pooled_mean.npy from it.
+"""Writes the ONNX test fixtures in src/test/resources/encoders/, exported by torch.onnx.export at
+opset 11 as all-MiniLM-L6-v2's model.onnx was (the exporter keeps module names except for the
+MatMul weights it transposes, named onnx::MatMul_N):
+- minilm-onnx/: the tiny MiniLM-style BERT of encoders/minilm/ (same weights, read from its
+  model.safetensors), graph output last_hidden_state; Java must reproduce minilm/states.npy and
+  pooled_mean.npy from it;
+- vit-onnx/: the tiny timm ViT of encoders/vit/ (same weights) in a module with timm's names,
+  graph output the token states after the final norm; Java must reproduce vit/tokens.npy.
 
 Run after tools/make_encoder_fixtures.py, with Debian's python3-torch (1.13) and python3-torchvision:
     /usr/bin/python3 tools/make_onnx_fixtures.py
@@ -54,7 +57,60 @@ class LastHiddenState(torch.nn.Module):
         return self.encoder(self.embeddings(input_ids), attention_mask)
 
 
+class TimmVit(torch.nn.Module):
+    """A ViT with timm's module names and maths (pre-norm blocks, fused qkv, GELU MLP), tokens after the final norm."""
+
+    def __init__(self, size=64, patch=16, width=48, depth=2, heads=3, mlp=96):
+        super().__init__()
+        self.heads = heads
+        self.patch_embed = torch.nn.Module()
+        self.patch_embed.proj = torch.nn.Conv2d(3, width, patch, patch)
+        self.cls_token = torch.nn.Parameter(torch.zeros(1, 1, width))
+        self.pos_embed = torch.nn.Parameter(torch.zeros(1, (size // patch) ** 2 + 1, width))
+        self.blocks = torch.nn.ModuleList()
+        for _ in range(depth):
+            b = torch.nn.Module()
+            b.norm1 = torch.nn.LayerNorm(width, eps=1e-6)
+            b.attn = torch.nn.Module()
+            b.attn.qkv = torch.nn.Linear(width, 3 * width)
+            b.attn.proj = torch.nn.Linear(width, width)
+            b.norm2 = torch.nn.LayerNorm(width, eps=1e-6)
+            b.mlp = torch.nn.Module()
+            b.mlp.fc1 = torch.nn.Linear(width, mlp)
+            b.mlp.fc2 = torch.nn.Linear(mlp, width)
+            self.blocks.append(b)
+        self.norm = torch.nn.LayerNorm(width, eps=1e-6)
+
+    def forward(self, x):
+        t = self.patch_embed.proj(x).flatten(2).transpose(1, 2)
+        t = torch.cat([self.cls_token.expand(t.shape[0], -1, -1), t], dim=1) + self.pos_embed
+        for b in self.blocks:
+            h = b.norm1(t)
+            n, l, c = h.shape
+            q, k, v = b.attn.qkv(h).reshape(n, l, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+            a = torch.softmax(q @ k.transpose(-2, -1) / (c // self.heads) ** 0.5, dim=-1)
+            t = t + b.attn.proj((a @ v).transpose(1, 2).reshape(n, l, c))
+            t = t + b.mlp.fc2(torch.nn.functional.gelu(b.mlp.fc1(b.norm2(t))))
+        return self.norm(t)
+
+
+def export_vit():
+    src = ENC / "vit"
+    weights = {k: v for k, v in load_safetensors(src / "model.safetensors").items() if not k.startswith("head.")}
+    vit = TimmVit().eval()
+    vit.load_state_dict(weights)
+    x = torch.from_numpy(np.load(src / "input.npy"))
+    assert np.abs(vit(x).detach().numpy() - np.load(src / "tokens.npy")).max() < 1e-4, "the timm-named ViT reproduces the fixture"
+    out = ENC / "vit-onnx"
+    out.mkdir(exist_ok=True)
+    torch.onnx.export(vit, (x,), out / "model.onnx", input_names=["pixel_values"], output_names=["tokens"], opset_version=11,
+                      dynamic_axes={"pixel_values": {0: "batch"}, "tokens": {0: "batch"}})
+    shutil.copy(src / "config.json", out / "config.json")
+    print("wrote", out / "model.onnx", (out / "model.onnx").stat().st_size, "bytes")
+
+
 def main():
+    export_vit()
     src = ENC / "minilm"
     vocab_size = json.loads((src / "config.json").read_text())["vocab_size"]
     bert = fixtures.BertModel(vocab_size)

@@ -33,7 +33,7 @@ class EncoderParityTest {
     return m;
   }
 
-  private static float[] vitTokens(Path weights, String input, int size) throws Exception {
+  static float[] vitTokens(Path weights, String input, int size) throws Exception {
     try (NDManager m = NDManager.newBaseManager()) {
       var loaded = PretrainedEncoders.vit(weights, size, m, false);
       NpyFile.Array in = NpyFile.read(DIR.resolve("vit").resolve(input));

@@ -19,8 +19,9 @@ import org.medvlm.io.NpyFile;
 import org.medvlm.model.vlm.BertEncoder;
 
 /**
- * ONNX exports: the tiny MiniLM-style BERT exported by torch.onnx.export (tools/make_onnx_fixtures.py)
- * gives the same states as the reference implementation, and damaged files are refused in one line.
+ * ONNX exports: the tiny MiniLM-style BERT and timm ViT exported by torch.onnx.export
+ * (tools/make_onnx_fixtures.py) give the same outputs as the reference implementations, and damaged
+ * files are refused in one line.
  */
 class OnnxReaderTest {
   static final Path DIR = Paths.get("src/test/resources/encoders");
@@ -57,6 +58,17 @@ class OnnxReaderTest {
         assertTrue(EncoderParityTest.maxAbsDiff(out.pooled().toFloatArray(), NpyFile.read(dir.resolve("pooled_mean.npy")).data()) <= 1e-4, weights + ": mean-pooled");
       }
     }
+  }
+
+  /** The timm-named ViT exported the same way: the rule renames its qkv, proj and MLP weights too; same tokens as torchvision to 1e-4. */
+  @Test
+  void aTimmVitExportReproducesTheReference() throws Exception {
+    try (StateDict sd = WeightsFile.open(DIR.resolve("vit-onnx"))) {
+      assertTrue(sd.names().contains("blocks.1.attn.qkv.weight") && sd.names().contains("blocks.0.mlp.fc2.weight"), sd.names().toString());
+    }
+    float[] ours = EncoderParityTest.vitTokens(DIR.resolve("vit-onnx"), "input.npy", 0);
+    double d = EncoderParityTest.maxAbsDiff(ours, NpyFile.read(DIR.resolve("vit/tokens.npy")).data());
+    assertTrue(d <= 1e-4, "max abs difference " + d);
   }
 
   private static void put(ByteArrayOutputStream o, long v) {
