@@ -132,11 +132,7 @@ final class BenchCommand implements Callable<Integer> {
     if (slices < 1) throw new BadInputException("--slices", "must be at least 1");
     if (target == Target.scan && ct == null) throw new BadInputException("--ct", "bench scan needs the real CT to segment");
     if (ct != null && !Files.isRegularFile(ct)) throw new BadInputException(ct, "no such file");
-    if (json != null) {
-      org.medvlm.io.RunOutputs.requireExtension(json, ".json");
-      AtomicFiles.checkWritable(json, overwrite);
-      org.medvlm.io.RunOutputs.refuseReplacingInputs(json, ct);
-    }
+    if (json != null) org.medvlm.io.RunOutputs.check(json, overwrite, java.util.Arrays.asList(ct), ".json");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean temp = workDir == null;

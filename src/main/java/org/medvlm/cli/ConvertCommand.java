@@ -1,6 +1,7 @@
 package org.medvlm.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import net.imglib2.type.numeric.integer.IntType;
@@ -54,9 +55,7 @@ final class ConvertCommand implements Callable<Integer> {
     int[] target = orient == null ? null : parseOrientation();
     if (spacing != null && spacing.length != 3) throw new BadInputException("--spacing", "needs 3 values x,y,z");
     NiftiDatatype dt = datatype == null ? null : parseDatatype();
-    org.medvlm.io.RunOutputs.requireExtension(output, ".nii.gz", ".nii");
-    org.medvlm.io.AtomicFiles.checkWritable(output, overwrite);
-    org.medvlm.io.RunOutputs.refuseReplacingInputs(output, input);
+    org.medvlm.io.RunOutputs.check(output, overwrite, List.of(input), ".nii.gz", ".nii");
     Volume<?> result;
     if (label) {
       Volume<IntType> v = VolumeIO.readLabels(input);

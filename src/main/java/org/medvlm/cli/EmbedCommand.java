@@ -84,9 +84,7 @@ final class EmbedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    org.medvlm.io.RunOutputs.requireExtension(out, ".npy");
-    org.medvlm.io.AtomicFiles.checkWritable(out, overwrite);
-    org.medvlm.io.RunOutputs.refuseReplacingInputs(out, encoder.image, encoder.text, input, tensor);
+    org.medvlm.io.RunOutputs.check(out, overwrite, java.util.Arrays.asList(encoder.image, encoder.text, input, tensor), ".npy");
     var err = spec.commandLine().getErr();
     Devices.noGradientsOnThisThread();
     try (NDManager m = NDManager.newBaseManager(Devices.parse(device))) {

@@ -51,16 +51,8 @@ final class EvaluateCommand implements Callable<Integer> {
     List<Organ> list = Organ.parseList(organs);
     if (!(nsdTolerance >= 0)) throw new BadInputException("--nsd-tolerance", "must be >= 0");
     List<Path> inputs = java.util.Arrays.asList(pred, truth, labelMap, truthLabelMap);
-    if (json != null) {
-      RunOutputs.requireExtension(json, ".json");
-      AtomicFiles.checkWritable(json, overwrite);
-      RunOutputs.refuseReplacingInputs(json, inputs);
-    }
-    if (csv != null) {
-      RunOutputs.requireExtension(csv, ".csv");
-      AtomicFiles.checkWritable(csv, overwrite);
-      RunOutputs.refuseReplacingInputs(csv, inputs);
-    }
+    if (json != null) RunOutputs.check(json, overwrite, inputs, ".json");
+    if (csv != null) RunOutputs.check(csv, overwrite, inputs, ".csv");
     if (json != null && csv != null && json.toAbsolutePath().normalize().equals(csv.toAbsolutePath().normalize())) {
       throw new BadInputException("--csv", "names the same file as --json");
     }

@@ -97,14 +97,8 @@ final class SegmentCommand implements Callable<Integer> {
     Shards.Shard part = shard == null ? null : Shards.parse(shard);
     if (part != null && !folder) throw new BadInputException("--shard", "splits a folder of cases; " + input + " is a single case");
     if (!folder) {
-      RunOutputs.requireExtension(out, ".nii.gz", ".nii");
-      AtomicFiles.checkWritable(out, overwrite);
-      RunOutputs.refuseReplacingInputs(out, input, model);
-      if (volumes != null) {
-        RunOutputs.requireExtension(volumes, ".csv", ".json");
-        AtomicFiles.checkWritable(volumes, overwrite);
-        RunOutputs.refuseReplacingInputs(volumes, input, model);
-      }
+      RunOutputs.check(out, overwrite, List.of(input, model), ".nii.gz", ".nii");
+      if (volumes != null) RunOutputs.check(volumes, overwrite, List.of(input, model), ".csv", ".json");
     } else {
       RunOutputs.refuseFolderInsideInput(out, input);
     }
@@ -118,10 +112,7 @@ final class SegmentCommand implements Callable<Integer> {
       err.println("model " + seg.source() + " (" + seg.organs().size() + " organs); device: " + Devices.describe(List.of(dev)));
       if (prompt != null) seg.promptable(); // fail before reading any input
       if (!folder && binary) {
-        for (Organ o : list) {
-          AtomicFiles.checkWritable(binaryTarget(out, o), overwrite);
-          RunOutputs.refuseReplacingInputs(binaryTarget(out, o), input, model);
-        }
+        for (Organ o : list) RunOutputs.check(binaryTarget(out, o), overwrite, List.of(input, model), ".nii.gz", ".nii");
       }
       if (!folder) {
         Segmenter.Result r = segmentOne(seg, input, out, list);

@@ -23,9 +23,7 @@ public final class EvaluateAction {
     if (predictions == null || references == null || output == null) {
       throw new BadInputException("Med-VLM Evaluate", "predictions, references and output are required");
     }
-    org.medvlm.io.RunOutputs.requireExtension(output, ".csv");
-    AtomicFiles.checkWritable(output, true);
-    org.medvlm.io.RunOutputs.refuseReplacingInputs(output, predictions, references, referenceLabelMap);
+    org.medvlm.io.RunOutputs.check(output, true, java.util.Arrays.asList(predictions, references, referenceLabelMap), ".csv");
     EvaluationReport report = EvaluationReport.run(predictions, references, null, referenceLabelMap == null ? null : LabelMap.read(referenceLabelMap),
         List.of(Organ.values()), Evaluator.DEFAULT_NSD_TOLERANCE_MM);
     AtomicFiles.writeText(output, true, report.toCsv());

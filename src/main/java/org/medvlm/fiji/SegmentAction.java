@@ -72,16 +72,8 @@ public final class SegmentAction {
     boolean freeText = FREE_TEXT.equals(r.organ()) || (r.organ() == null && r.prompt() != null && !r.prompt().isBlank());
     if (freeText && (r.prompt() == null || r.prompt().isBlank())) throw new BadInputException("prompt", "the prompt is empty");
     List<Path> reads = java.util.Arrays.asList(r.input(), r.model(), sourceFile(r.image()));
-    if (r.output() != null) {
-      RunOutputs.requireExtension(r.output(), ".nii.gz", ".nii");
-      AtomicFiles.checkWritable(r.output(), r.overwrite());
-      RunOutputs.refuseReplacingInputs(r.output(), reads);
-    }
-    if (r.volumesCsv() != null) {
-      RunOutputs.requireExtension(r.volumesCsv(), ".csv");
-      AtomicFiles.checkWritable(r.volumesCsv(), r.overwrite());
-      RunOutputs.refuseReplacingInputs(r.volumesCsv(), reads);
-    }
+    if (r.output() != null) RunOutputs.check(r.output(), r.overwrite(), reads, ".nii.gz", ".nii");
+    if (r.volumesCsv() != null) RunOutputs.check(r.volumesCsv(), r.overwrite(), reads, ".csv");
     ImagePlus ctImage;
     Volume<FloatType> ct;
     if (r.image() != null) {

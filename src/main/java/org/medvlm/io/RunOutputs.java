@@ -25,6 +25,17 @@ public final class RunOutputs {
   private RunOutputs() {}
 
   /**
+   * All a single output file must pass before the run reads anything: its extension, that it may
+   * be written (an existing file only with {@code overwrite}, a writable folder), and that it is
+   * none of {@code reads} and lies in none of them.
+   */
+  public static void check(Path output, boolean overwrite, Collection<Path> reads, String... extensions) throws BadInputException {
+    requireExtension(output, extensions);
+    AtomicFiles.checkWritable(output, overwrite);
+    refuseReplacingInputs(output, reads);
+  }
+
+  /**
    * Refuses {@code output} when it is one of {@code inputs} or lies inside an input folder.
    * Missing inputs are ignored (the reader names them).
    */
