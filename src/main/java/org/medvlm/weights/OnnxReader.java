@@ -58,8 +58,8 @@ final class OnnxReader {
     return read(file, all);
   }
 
-  /** The weights of an ONNX model held in memory (a bundled resource). */
-  static StateDict read(Path name, ByteBuffer bytes) throws BadInputException {
+  /** The weights of an ONNX model whose bytes are {@code bytes} (the mapped file {@code name}). */
+  private static StateDict read(Path name, ByteBuffer bytes) throws BadInputException {
     OnnxReader r = new OnnxReader(name);
     r.model(bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN));
     return r.stateDict();
