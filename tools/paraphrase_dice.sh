@@ -10,7 +10,7 @@
 set -euo pipefail
 run="$1"; data="$2"; out="$3"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-medvlm="$root/bin/medvlm"
+medvlm="${MEDVLM:-$root/bin/medvlm}" # MEDVLM: another launcher (e.g. one pinned to a built jar)
 mkdir -p "$out/img" "$out/label"
 cases="${VAL:-}" # VAL="0001 0004": these cases instead of model.json's (a run still training has no model.json)
 [ -n "$cases" ] || cases=$(python3 -c "import json,sys; print(' '.join(json.load(open(sys.argv[1]))['validation_cases']))" "$run/model.json")

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.medvlm.BadInputException;
 import org.medvlm.data.LabelMap;
 import org.medvlm.data.Organ;
+import org.medvlm.data.OrganSet;
 import org.medvlm.io.AtomicFiles;
 import org.medvlm.io.RunOutputs;
 import org.medvlm.metrics.EvaluationReport;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {"Compare predicted label maps with references: Dice, IoU, HD95, ASSD, normalised surface Dice, volumes.",
         "Files, or folders matched by case id (img0001, label0001 and 0001_seg are all case 0001).",
-        "Organs absent from both sides are reported as absent, not as 0 or 1."})
+        "Organs absent from both sides are reported as absent, not as 0 or 1; organs the references do not label",
+        "(partially labelled sets: --labelled, or the organs a reference label map names) as not labelled, outside the means."})
 final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--pred", required = true, paramLabel = "P", description = "Predicted label file or folder.")
   Path pred;
@@ -31,6 +33,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--organs", defaultValue = "all", paramLabel = "LIST", description = "Organs to evaluate, e.g. spleen,liver (default: all).")
   String organs;
+
+  @Option(names = "--labelled", paramLabel = "LIST",
+      description = "Organs the references label, e.g. liver for a liver-only set (default: the organs --truth-label-map or --label-map maps to, else all).")
+  String labelled;
 
   @Option(names = "--nsd-tolerance", defaultValue = "2.0", paramLabel = "MM", description = "Tolerance of the normalised surface Dice in mm (default: ${DEFAULT-VALUE}).")
   double nsdTolerance;
@@ -58,7 +64,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     LabelMap both = labelMap == null ? null : LabelMap.read(labelMap);
     LabelMap truthMap = truthLabelMap == null ? both : LabelMap.read(truthLabelMap);
-    EvaluationReport report = EvaluationReport.run(pred, truth, both, truthMap, list, nsdTolerance);
+    OrganSet covered = labelled != null ? OrganSet.parse(labelled) : truthMap != null ? truthMap.labelled() : OrganSet.ALL;
+    EvaluationReport report = EvaluationReport.run(pred, truth, both, truthMap, list, covered, nsdTolerance);
     spec.commandLine().getOut().print(report.toTable());
     if (json != null) AtomicFiles.writeText(json, overwrite, report.toJson());
     if (csv != null) AtomicFiles.writeText(csv, overwrite, report.toCsv());

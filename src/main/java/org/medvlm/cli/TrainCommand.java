@@ -20,11 +20,21 @@ final class TrainCommand implements Callable<Integer> {
       description = "Model to train: unet, medvlm-small, medvlm-large (medvlm-tiny: a test-size Med-VLM).")
   String model;
 
-  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder (BTCV or MSD layout).")
-  Path data;
+  /** One --data folder and the --label-map that follows it. */
+  static final class DataFolder {
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+        description = {"Dataset folder (BTCV or MSD layout). Repeat for several folders trained together (e.g. real scans and phantoms),",
+            "each followed by its own --label-map if it needs one; case ids must differ between folders."})
+    Path dir;
 
-  @Option(names = "--label-map", paramLabel = "TSV", description = "Map the labels' ids to BTCV ids.")
-  Path labelMap;
+    @Option(names = "--label-map", paramLabel = "TSV",
+        description = {"Map the preceding --data folder's label ids to BTCV ids; organs it does not map are unknown there (not background).",
+            "An MSD folder's dataset.json does the same; a folder's labelled-organs.tsv (case_id, organs) says it per case."})
+    Path labelMap;
+  }
+
+  @picocli.CommandLine.ArgGroup(exclusive = false, multiplicity = "1..*")
+  java.util.List<DataFolder> data;
 
   @Option(names = "--val-cases", paramLabel = "N", description = "Validation cases (default: 6 of 30, else 20%%).")
   Integer valCases;
@@ -128,8 +138,9 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainingRun.Options o = new TrainingRun.Options();
     o.model = model;
-    o.data = data;
-    o.labelMap = labelMap;
+    o.data = data.get(0).dir;
+    o.labelMap = data.get(0).labelMap;
+    for (DataFolder f : data.subList(1, data.size())) o.moreData.add(new org.medvlm.data.Dataset.Source(f.dir, f.labelMap));
     o.valCases = valCases;
     o.split = split;
     o.out = out;

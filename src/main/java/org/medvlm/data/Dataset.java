@@ -1,8 +1,5 @@
 package org.medvlm.data;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,28 +17,51 @@ import org.medvlm.volume.Volume;
 /**
  * A labelled CT dataset on disk, in BTCV layout ({@code img/imgNNNN.nii.gz} with
  * {@code label/labelNNNN.nii.gz}, optionally under {@code RawData/Training/}) or Medical
- * Segmentation Decathlon layout ({@code imagesTr/}, {@code labelsTr/}, {@code dataset.json}).
- * Labels are mapped to BTCV ids on loading.
+ * Segmentation Decathlon layout ({@code imagesTr/}, {@code labelsTr/}, {@code dataset.json}),
+ * or several such folders together, each with its own label numbering. Labels are mapped to
+ * BTCV ids on loading.
+ *
+ * <p>Each case knows which organs its reference labels ({@link OrganSet}): all of them in BTCV
+ * numbering, the organs a {@code --label-map} TSV or a {@code dataset.json} names otherwise, or
+ * what a folder's {@code labelled-organs.tsv} says per case ({@code case_id} and {@code organs}
+ * columns, e.g. {@code 0007  liver,spleen}). An organ a case does not label is unknown there,
+ * not background.
  */
 public final class Dataset {
-  /** One image with its label file. */
-  public record Case(String id, Path image, Path label) {}
+  /** Name of the optional per-case table of labelled organs in a dataset folder. */
+  public static final String LABELLED_ORGANS_FILE = "labelled-organs.tsv";
+
+  /** One dataset folder and the label map of its numbering (null: BTCV ids or its dataset.json). */
+  public record Source(Path dir, Path labelMap) {}
+
+  /**
+   * One image with its label file, the map of its folder's numbering (null: BTCV ids) and the
+   * organs its labels cover.
+   */
+  public record Case(String id, Path image, Path label, LabelMap map, OrganSet labelled) {
+    public Case(String id, Path image, Path label) {
+      this(id, image, label, null, OrganSet.ALL);
+    }
+  }
 
   /** A loaded case: CT in HU and labels in BTCV ids on the same grid. */
-  public record Loaded(Case source, Volume<FloatType> image, Volume<IntType> labels) {}
+  public record Loaded(Case source, Volume<FloatType> image, Volume<IntType> labels) {
+    /** The organs the labels cover; the others are unknown, not background. */
+    public OrganSet labelled() {
+      return source.labelled();
+    }
+  }
 
   public enum Layout { BTCV, MSD }
 
   private final Path root;
   private final Layout layout;
   private final List<Case> cases;
-  private final LabelMap labelMap;
 
-  private Dataset(Path root, Layout layout, List<Case> cases, LabelMap labelMap) {
+  private Dataset(Path root, Layout layout, List<Case> cases) {
     this.root = root;
     this.layout = layout;
     this.cases = cases;
-    this.labelMap = labelMap;
   }
 
   /** Opens a dataset folder; {@code labelMap} overrides the layout's own numbering (may be null). */
@@ -49,27 +69,71 @@ public final class Dataset {
     if (!Files.isDirectory(dir)) throw new BadInputException(dir, "no such folder");
     for (Path base : new Path[] {dir, dir.resolve("RawData").resolve("Training"), dir.resolve("Training")}) {
       if (Files.isDirectory(base.resolve("img")) && Files.isDirectory(base.resolve("label"))) {
-        List<Case> cases = pair(base.resolve("img"), base.resolve("label"));
-        return new Dataset(dir, Layout.BTCV, cases, labelMap == null ? null : labelMap);
+        return new Dataset(dir, Layout.BTCV, pair(dir, base.resolve("img"), base.resolve("label"), labelMap));
       }
     }
     if (Files.isDirectory(dir.resolve("imagesTr")) && Files.isDirectory(dir.resolve("labelsTr"))) {
-      List<Case> cases = pair(dir.resolve("imagesTr"), dir.resolve("labelsTr"));
-      LabelMap map = labelMap != null ? labelMap : msdLabelMap(dir.resolve("dataset.json"));
-      return new Dataset(dir, Layout.MSD, cases, map);
+      LabelMap map = labelMap != null ? labelMap : LabelMap.fromDatasetJson(dir.resolve("dataset.json"));
+      return new Dataset(dir, Layout.MSD, pair(dir, dir.resolve("imagesTr"), dir.resolve("labelsTr"), map));
     }
     throw new BadInputException(dir, "not a dataset folder: expected img/ and label/ (BTCV, optionally under RawData/Training) or imagesTr/ and labelsTr/ (MSD)");
   }
 
-  private static List<Case> pair(Path images, Path labels) throws IOException {
+  /**
+   * Several dataset folders as one (for example real scans and phantoms), each read with its own
+   * label map; case ids must differ between folders, since splits and reports name cases by id.
+   */
+  public static Dataset open(List<Source> sources) throws IOException {
+    if (sources.isEmpty()) throw new BadInputException("--data", "a dataset folder is required");
+    List<Case> all = new ArrayList<>();
+    Map<String, Path> seen = new TreeMap<>();
+    Layout layout = null;
+    for (Source src : sources) {
+      Dataset d = open(src.dir(), src.labelMap() == null ? null : LabelMap.read(src.labelMap()));
+      if (layout == null) layout = d.layout();
+      for (Case c : d.cases()) {
+        Path other = seen.put(c.id(), src.dir());
+        if (other != null) {
+          throw new BadInputException(c.image(), "has the case id '" + c.id() + "' of a case in " + other
+              + "; case ids must differ between --data folders (rename the files of one)");
+        }
+        all.add(c);
+      }
+    }
+    return new Dataset(sources.get(0).dir(), layout, List.copyOf(all));
+  }
+
+  private static List<Case> pair(Path dir, Path images, Path labels, LabelMap map) throws IOException {
     Map<String, Path> img = byId(images);
     Map<String, Path> lab = byId(labels);
     if (img.isEmpty()) throw new BadInputException(images, "no .nii or .nii.gz files");
+    Map<String, OrganSet> perCase = labelledOrgans(dir.resolve(LABELLED_ORGANS_FILE), img.keySet());
+    OrganSet folder = map == null ? OrganSet.ALL : map.labelled();
     List<Case> out = new ArrayList<>();
     for (var e : img.entrySet()) {
       Path l = lab.get(e.getKey());
       if (l == null) throw new BadInputException(e.getValue(), "has no label file for case " + e.getKey() + " in " + labels);
-      out.add(new Case(e.getKey(), e.getValue(), l));
+      out.add(new Case(e.getKey(), e.getValue(), l, map, perCase.getOrDefault(e.getKey(), folder)));
+    }
+    return out;
+  }
+
+  /** The per-case organs of a {@link #LABELLED_ORGANS_FILE}, if the folder has one. */
+  private static Map<String, OrganSet> labelledOrgans(Path file, java.util.Set<String> ids) throws IOException {
+    Map<String, OrganSet> out = new TreeMap<>();
+    if (!Files.exists(file)) return out;
+    TsvFile tsv = TsvFile.read(file);
+    int idCol = tsv.column("case_id"), organCol = tsv.column("organs");
+    for (TsvFile.Row row : tsv.rows()) {
+      String id = row.get(idCol);
+      if (!ids.contains(id)) throw new BadInputException(file, "line " + row.line() + ": no case '" + id + "' in this folder");
+      OrganSet organs;
+      try {
+        organs = OrganSet.parse(row.get(organCol));
+      } catch (BadInputException e) {
+        throw new BadInputException(file, "line " + row.line() + ": " + e.problem());
+      }
+      if (out.put(id, organs) != null) throw new BadInputException(file, "line " + row.line() + ": case " + id + " listed twice");
     }
     return out;
   }
@@ -85,26 +149,6 @@ public final class Dataset {
       }
     }
     return out;
-  }
-
-  private static LabelMap msdLabelMap(Path json) throws IOException {
-    if (!Files.isRegularFile(json)) throw new BadInputException(json, "missing: an MSD dataset needs dataset.json (or pass --label-map)");
-    try {
-      JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-      JsonObject labels = o.getAsJsonObject("labels");
-      if (labels == null) throw new BadInputException(json, "has no \"labels\" object");
-      Map<Integer, String> names = new TreeMap<>();
-      for (Map.Entry<String, JsonElement> e : labels.entrySet()) {
-        // MSD v1: {"1": "spleen"}; nnU-Net v2: {"spleen": 1}
-        if (e.getKey().matches("\\d+")) names.put(Integer.parseInt(e.getKey()), e.getValue().getAsString());
-        else if (e.getValue().isJsonPrimitive() && e.getValue().getAsJsonPrimitive().isNumber()) names.put(e.getValue().getAsInt(), e.getKey());
-      }
-      LabelMap map = LabelMap.fromNames(names, json.toString());
-      if (map.entries().isEmpty()) throw new BadInputException(json, "no label names a BTCV organ: " + names.values());
-      return map;
-    } catch (RuntimeException e) {
-      throw new BadInputException(json, "is not a valid dataset.json: " + e.getMessage());
-    }
   }
 
   public Path root() {
@@ -128,7 +172,7 @@ public final class Dataset {
     if (!labels.sameGrid(image, 1e-3)) {
       throw new BadInputException(c.label(), "label grid differs from its image " + c.image().getFileName() + " (" + labels.gridDifference(image, 1e-3) + ")");
     }
-    if (labelMap != null) labels = labelMap.apply(labels);
+    if (c.map() != null) labels = c.map().apply(labels, c.label());
     else LabelMap.requireBtcv(labels, c.label());
     return new Loaded(c, image, labels);
   }

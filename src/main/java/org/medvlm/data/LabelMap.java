@@ -2,6 +2,7 @@ package org.medvlm.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import net.imglib2.type.numeric.integer.IntType;
@@ -17,10 +18,13 @@ import org.medvlm.volume.Volume;
 public final class LabelMap {
   private final Map<Integer, Integer> toBtcv;
   private final String source;
+  /** Every source value must be listed (dataset.json lists all its labels); a TSV drops the others to background. */
+  private final java.util.Set<Integer> complete;
 
-  private LabelMap(Map<Integer, Integer> toBtcv, String source) {
+  private LabelMap(Map<Integer, Integer> toBtcv, String source, java.util.Set<Integer> complete) {
     this.toBtcv = toBtcv;
     this.source = source;
+    this.complete = complete;
   }
 
   public static LabelMap read(Path file) throws IOException {
@@ -45,17 +49,58 @@ public final class LabelMap {
       if (old != null && old != to) throw new BadInputException(file, "line " + row.line() + ": source id " + from + " mapped twice (" + old + " and " + to + ")");
     }
     if (m.isEmpty()) throw new BadInputException(file, "no mappings");
-    return new LabelMap(m, file.toString());
+    return new LabelMap(m, file.toString(), null);
   }
 
-  /** From source-id to organ-name pairs (e.g. MSD dataset.json "labels"); unknown names become background. */
-  public static LabelMap fromNames(Map<Integer, String> names, String source) {
+  /**
+   * From an MSD {@code dataset.json}'s {@code labels} (MSD v1: {@code {"1": "spleen"}}; nnU-Net v2:
+   * {@code {"spleen": 1}}). Every name must be background or a BTCV organ (else the file is
+   * refused: a misspelt or unknown organ would silently drop out of training), and a label value
+   * the file does not list is refused when a label volume is mapped. The organs it names are
+   * the ones its references label ({@link #labelled}).
+   */
+  public static LabelMap fromDatasetJson(Path json) throws IOException {
+    if (!java.nio.file.Files.isRegularFile(json)) throw new BadInputException(json, "missing: an MSD dataset needs dataset.json (or pass --label-map)");
+    com.google.gson.JsonObject labels;
+    try {
+      com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(json)).getAsJsonObject();
+      labels = o.getAsJsonObject("labels");
+    } catch (RuntimeException e) {
+      throw new BadInputException(json, "is not a valid dataset.json: " + e.getMessage());
+    }
+    if (labels == null) throw new BadInputException(json, "has no \"labels\" object");
     Map<Integer, Integer> m = new TreeMap<>();
-    names.forEach((id, name) -> {
-      Organ o = Organ.find(name);
-      if (o != null && id > 0) m.put(id, o.id());
-    });
-    return new LabelMap(m, source);
+    java.util.Set<Integer> listed = new java.util.TreeSet<>();
+    for (var e : labels.entrySet()) {
+      int id;
+      String name;
+      try {
+        boolean v1 = e.getKey().trim().matches("\\d+");
+        id = v1 ? Integer.parseInt(e.getKey().trim()) : e.getValue().getAsInt();
+        name = v1 ? e.getValue().getAsString() : e.getKey();
+      } catch (RuntimeException bad) {
+        throw new BadInputException(json, "label '" + e.getKey() + "': expected \"1\": \"spleen\" (MSD) or \"spleen\": 1 (nnU-Net v2)");
+      }
+      if (!listed.add(id)) throw new BadInputException(json, "label value " + id + " is listed twice");
+      if (id == 0 || name.trim().equalsIgnoreCase("background")) continue;
+      Organ organ = Organ.find(name);
+      if (organ == null) {
+        List<String> close = Organ.closeMatches(name);
+        throw new BadInputException(json, "label " + id + " '" + name.trim() + "' is not a BTCV organ"
+            + (close.isEmpty() ? "" : " (did you mean " + String.join(" or ", close) + "?)")
+            + "; give this folder a --label-map TSV that maps it to an organ id, or to 0 for background");
+      }
+      m.put(id, organ.id());
+    }
+    if (m.isEmpty()) throw new BadInputException(json, "no label names a BTCV organ");
+    return new LabelMap(m, json.toString(), listed);
+  }
+
+  /** The organs this map's references label: those it maps to. */
+  public OrganSet labelled() {
+    List<Organ> out = new java.util.ArrayList<>();
+    for (int id : toBtcv.values()) if (id > 0) out.add(Organ.ofId(id));
+    return OrganSet.of(out);
   }
 
   public int map(int sourceId) {
@@ -68,7 +113,15 @@ public final class LabelMap {
   }
 
   /** A new label volume in BTCV ids. */
-  public Volume<IntType> apply(Volume<IntType> labels) {
+  public Volume<IntType> apply(Volume<IntType> labels) throws BadInputException {
+    return apply(labels, null);
+  }
+
+  /**
+   * A new label volume in BTCV ids; a map from a dataset.json refuses a value it does not list
+   * (naming {@code file}, the label file).
+   */
+  public Volume<IntType> apply(Volume<IntType> labels, Path file) throws BadInputException {
     int[] src = Volume.ints(labels);
     int[] out = new int[src.length];
     int max = 0;
@@ -77,6 +130,9 @@ public final class LabelMap {
     for (var e : toBtcv.entrySet()) lut[e.getKey()] = e.getValue();
     for (int i = 0; i < src.length; i++) {
       int v = src[i];
+      if (complete != null && !complete.contains(v)) {
+        throw new BadInputException(file == null ? source : file.toString(), "label value " + v + " is not listed in " + source);
+      }
       out[i] = v >= 0 && v <= max ? lut[v] : 0;
     }
     return Volume.ofLabels(out, labels.dims(), labels.geometry());

@@ -115,7 +115,7 @@ public final class Experiment {
         Files.createDirectories(predictions);
         org.medvlm.io.NiftiWriter.write(pred, predictions.resolve(c.id() + "_seg.nii.gz"), org.medvlm.io.NiftiDatatype.UINT8, true);
       }
-      for (OrganMetrics m : evaluator.evaluate(pred, l.labels(), seg.organs())) {
+      for (OrganMetrics m : evaluator.evaluate(pred, l.labels(), seg.organs(), l.labelled())) {
         if (m.dice() != null) d.computeIfAbsent(m.organ(), k -> new ArrayList<>()).add(m.dice());
         if (m.hd95() != null) h.computeIfAbsent(m.organ(), k -> new ArrayList<>()).add(m.hd95());
       }

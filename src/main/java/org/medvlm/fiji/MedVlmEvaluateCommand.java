@@ -21,13 +21,16 @@ public class MedVlmEvaluateCommand extends ContextCommand {
   @Parameter(persist = false, label = "Label map of the references (optional TSV)", required = false)
   private String labelmap = "";
 
+  @Parameter(persist = false, label = "Organs the references label (optional, e.g. liver; default: all)", required = false)
+  private String labelled = "";
+
   @Parameter(persist = false, label = "Output CSV", style = "save")
   private File output;
 
   @Override
   public void run() {
     FijiRuns.run(this, log, "Med-VLM Evaluate", () -> {
-      EvaluateAction.run(FijiRuns.path(predictions), FijiRuns.path(references), FijiRuns.path(labelmap), FijiRuns.path(output), log::info);
+      EvaluateAction.run(FijiRuns.path(predictions), FijiRuns.path(references), FijiRuns.path(labelmap), labelled, FijiRuns.path(output), log::info);
     });
   }
 }

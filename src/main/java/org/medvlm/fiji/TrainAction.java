@@ -59,7 +59,21 @@ public final class TrainAction {
     return o;
   }
 
-  /** The line a finished run logs. */
+  /**
+   * The "more data" field of the training dialogs: further dataset folders trained with the first,
+   * separated by {@code ;}, each optionally {@code FOLDER=LABELMAP.tsv} (blank: none).
+   */
+  public static void moreData(TrainingRun.Options o, String value) throws BadInputException {
+    if (value == null || value.isBlank()) return;
+    for (String part : value.split(";")) {
+      if (part.isBlank()) continue;
+      int eq = part.lastIndexOf('=');
+      Path dir = Path.of((eq < 0 ? part : part.substring(0, eq)).trim());
+      Path map = eq < 0 || part.substring(eq + 1).isBlank() ? null : Path.of(part.substring(eq + 1).trim());
+      o.moreData.add(new org.medvlm.data.Dataset.Source(dir, map));
+    }
+  }
+
   /** The text-encoder field of the dialogs: empty (the variant's default), random, builtin:NAME or a folder. */
   public static void textWeights(TrainingRun.Options o, String value) throws IOException {
     if (value == null || value.isBlank()) return;
@@ -67,6 +81,7 @@ public final class TrainAction {
     else o.textWeights = org.medvlm.weights.BuiltinEncoders.resolve(value);
   }
 
+  /** The line a finished run logs. */
   public static String summary(String name, Trainer.Result r, Path out) {
     return String.format(Locale.ROOT, "%s: best epoch %d, mean validation Dice %.4f; model in %s", name, r.bestEpoch(), r.bestMeanDice(), out);
   }

@@ -29,6 +29,9 @@ public class TrainMedVlmCommand extends ContextCommand {
   @Parameter(persist = false, label = "Label map (optional TSV: dataset ids to BTCV ids)", required = false)
   private String labelmap = "";
 
+  @Parameter(persist = false, label = "More dataset folders (optional; FOLDER or FOLDER=labelmap.tsv, separated by ;)", required = false)
+  private String moredata = "";
+
   @Parameter(persist = false, label = "Variant", choices = {"Small", "Large"})
   private String variant = "Small";
 
@@ -62,6 +65,7 @@ public class TrainMedVlmCommand extends ContextCommand {
     FijiRuns.run(this, log, "Train Med-VLM", () -> {
       TrainingRun.Options o = TrainAction.options(TrainAction.modelName(variant), FijiRuns.path(dataset), FijiRuns.path(labelmap), epochs, size,
           FijiRuns.path(output), resume, device);
+      TrainAction.moreData(o, moredata);
       o.imageWeights = FijiRuns.path(imageweights);
       TrainAction.textWeights(o, textweights);
       Trainer.Result r = TrainAction.run(o, FijiHosts.of(log, status, this::isCanceled));

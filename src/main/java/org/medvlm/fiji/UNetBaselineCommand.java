@@ -58,6 +58,9 @@ public class UNetBaselineCommand extends ContextCommand {
   @Parameter(persist = false, label = "Label map (Train, optional TSV)", required = false)
   private String labelmap = "";
 
+  @Parameter(persist = false, label = "More dataset folders (Train, optional; FOLDER or FOLDER=labelmap.tsv, separated by ;)", required = false)
+  private String moredata = "";
+
   @Parameter(persist = false, label = "Epochs (Train)", min = "1")
   private int epochs = 50;
 
@@ -81,6 +84,7 @@ public class UNetBaselineCommand extends ContextCommand {
     FijiRuns.run(this, log, "2D U-Net Baseline", () -> {
       if ("Train".equalsIgnoreCase(mode)) {
         TrainingRun.Options o = TrainAction.options("unet", FijiRuns.path(dataset), FijiRuns.path(labelmap), epochs, size, FijiRuns.path(output), resume, device);
+        TrainAction.moreData(o, moredata);
         Trainer.Result r = TrainAction.run(o, FijiHosts.of(log, status, this::isCanceled));
         log.info(TrainAction.summary("2D U-Net Baseline", r, o.out));
         curves = FijiRuns.openIfShown(TrainAction.curves(o.out));

@@ -16,6 +16,7 @@ import org.medvlm.BadInputException;
 import org.medvlm.data.Dataset;
 import org.medvlm.data.LabelMap;
 import org.medvlm.data.Organ;
+import org.medvlm.data.OrganSet;
 import org.medvlm.io.VolumeIO;
 import org.medvlm.volume.Volume;
 
@@ -28,8 +29,11 @@ public final class EvaluationReport {
   /** One evaluated case. */
   public record CaseResult(String caseId, Path prediction, Path reference, List<OrganMetrics> organs) {}
 
-  /** Mean metrics of one organ; {@code absent} counts cases without the organ on either side. */
-  public record OrganMean(Organ organ, int cases, int absent, Double dice, Double iou, Double hd95, Double assd, Double nsd) {}
+  /**
+   * Mean metrics of one organ; {@code absent} counts cases without the organ on either side,
+   * {@code notLabelled} the cases whose reference does not label it (in neither mean).
+   */
+  public record OrganMean(Organ organ, int cases, int absent, Double dice, Double iou, Double hd95, Double assd, Double nsd, int notLabelled) {}
 
   private final List<CaseResult> cases;
   private final List<Organ> organs;
@@ -47,6 +51,15 @@ public final class EvaluationReport {
    */
   public static EvaluationReport run(Path pred, Path truth, LabelMap predMap, LabelMap truthMap, List<Organ> organs, double nsdTolerance)
       throws IOException {
+    return run(pred, truth, predMap, truthMap, organs, OrganSet.ALL, nsdTolerance);
+  }
+
+  /**
+   * @param labelled the organs the references label; the others are reported as "not labelled"
+   *     and stay out of the means
+   */
+  public static EvaluationReport run(Path pred, Path truth, LabelMap predMap, LabelMap truthMap, List<Organ> organs, OrganSet labelled,
+      double nsdTolerance) throws IOException {
     Map<String, Path[]> pairs = pair(pred, truth);
     Evaluator evaluator = new Evaluator(nsdTolerance);
     List<CaseResult> out = new ArrayList<>();
@@ -58,7 +71,7 @@ public final class EvaluationReport {
         throw new BadInputException(p, "grid differs from the reference " + t.getFileName() + " (" + pv.gridDifference(tv, 1e-3)
             + "); resample the prediction onto the reference grid first");
       }
-      out.add(new CaseResult(e.getKey(), p, t, evaluator.evaluate(pv, tv, organs)));
+      out.add(new CaseResult(e.getKey(), p, t, evaluator.evaluate(pv, tv, organs, labelled)));
     }
     return new EvaluationReport(out, organs, nsdTolerance);
   }
@@ -99,7 +112,7 @@ public final class EvaluationReport {
   public List<OrganMean> means() {
     List<OrganMean> out = new ArrayList<>();
     for (Organ organ : organs) {
-      int n = 0, absent = 0;
+      int n = 0, absent = 0, notLabelled = 0;
       double[] sum = new double[5];
       int[] count = new int[5];
       for (CaseResult c : cases) {
@@ -109,6 +122,10 @@ public final class EvaluationReport {
             absent++;
             continue;
           }
+          if (m.status() == OrganMetrics.Status.NOT_LABELLED) {
+            notLabelled++;
+            continue;
+          }
           n++;
           Double[] v = {m.dice(), m.iou(), m.hd95(), m.assd(), m.nsd()};
           for (int i = 0; i < 5; i++) if (v[i] != null) { sum[i] += v[i]; count[i]++; }
@@ -116,7 +133,7 @@ public final class EvaluationReport {
       }
       Double[] mean = new Double[5];
       for (int i = 0; i < 5; i++) mean[i] = count[i] == 0 ? null : sum[i] / count[i];
-      out.add(new OrganMean(organ, n, absent, mean[0], mean[1], mean[2], mean[3], mean[4]));
+      out.add(new OrganMean(organ, n, absent, mean[0], mean[1], mean[2], mean[3], mean[4], notLabelled));
     }
     return out;
   }
@@ -132,11 +149,19 @@ public final class EvaluationReport {
       }
     }
     sb.append(String.format(Locale.ROOT, "%nmean per organ (NSD at %.1f mm; cases where the organ is in neither volume count as absent)%n", nsdTolerance));
-    sb.append(String.format(Locale.ROOT, "%-26s %5s %6s %6s %6s %8s %8s %6s%n", "organ", "cases", "absent", "Dice", "IoU", "HD95_mm", "ASSD_mm", "NSD"));
-    for (OrganMean m : means()) {
-      sb.append(String.format(Locale.ROOT, "%-26s %5d %6d %6s %6s %8s %8s %6s%n", m.organ().displayName(), m.cases(), m.absent(),
-          f(m.dice(), 3), f(m.iou(), 3), f(m.hd95(), 2), f(m.assd(), 2), f(m.nsd(), 3)));
+    List<OrganMean> means = means();
+    boolean partial = means.stream().anyMatch(m -> m.notLabelled() > 0);
+    sb.append(String.format(Locale.ROOT, "%-26s %5s %6s %6s %6s %8s %8s %6s%s%n", "organ", "cases", "absent", "Dice", "IoU", "HD95_mm", "ASSD_mm", "NSD",
+        partial ? "  not_labelled" : ""));
+    for (OrganMean m : means) {
+      if (m.cases() == 0 && m.absent() == 0 && m.notLabelled() > 0) {
+        sb.append(String.format(Locale.ROOT, "%-26s not labelled in any reference%n", m.organ().displayName()));
+        continue;
+      }
+      sb.append(String.format(Locale.ROOT, "%-26s %5d %6d %6s %6s %8s %8s %6s%s%n", m.organ().displayName(), m.cases(), m.absent(),
+          f(m.dice(), 3), f(m.iou(), 3), f(m.hd95(), 2), f(m.assd(), 2), f(m.nsd(), 3), partial ? String.format(Locale.ROOT, "  %12d", m.notLabelled()) : ""));
     }
+    if (partial) sb.append("(partially labelled references: each case is scored only on the organs it labels)\n");
     return sb.toString();
   }
 
@@ -182,6 +207,7 @@ public final class EvaluationReport {
       JsonObject j = organJson(m.organ());
       j.addProperty("cases", m.cases());
       j.addProperty("absent", m.absent());
+      j.addProperty("not_labelled", m.notLabelled());
       j.addProperty("dice", m.dice());
       j.addProperty("iou", m.iou());
       j.addProperty("hd95_mm", m.hd95());

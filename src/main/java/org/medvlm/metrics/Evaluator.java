@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.imglib2.type.numeric.integer.IntType;
 import org.medvlm.data.Organ;
+import org.medvlm.data.OrganSet;
 import org.medvlm.volume.Volume;
 
 /**
@@ -30,6 +31,15 @@ public final class Evaluator {
 
   /** @throws IllegalArgumentException if the grids differ */
   public List<OrganMetrics> evaluate(Volume<IntType> prediction, Volume<IntType> reference, List<Organ> organs) {
+    return evaluate(prediction, reference, organs, OrganSet.ALL);
+  }
+
+  /**
+   * Organs the reference does not label come out {@link OrganMetrics.Status#NOT_LABELLED}.
+   *
+   * @throws IllegalArgumentException if the grids differ
+   */
+  public List<OrganMetrics> evaluate(Volume<IntType> prediction, Volume<IntType> reference, List<Organ> organs, OrganSet labelled) {
     if (!prediction.sameGrid(reference, 1e-3)) throw new IllegalArgumentException("prediction and reference grids differ");
     int[] d = reference.dims();
     int[] p = Volume.ints(prediction), r = Volume.ints(reference);
@@ -41,6 +51,10 @@ public final class Evaluator {
       int id = organ.id();
       long np = boxes.count(0, id), nr = boxes.count(1, id);
       double mlP = np * voxelMl, mlR = nr * voxelMl;
+      if (!labelled.contains(organ)) {
+        out.add(new OrganMetrics(organ, OrganMetrics.Status.NOT_LABELLED, null, null, null, null, null, mlP, mlR));
+        continue;
+      }
       if (np == 0 && nr == 0) {
         out.add(new OrganMetrics(organ, OrganMetrics.Status.ABSENT, null, null, null, null, null, 0, 0));
         continue;

@@ -15,12 +15,27 @@ public final class Augmenter {
   }
 
   /**
-   * A sample: image channels (slice-major) and labels, both S x S per plane, and the seed it was
-   * augmented with (models that draw more per sample, such as Med-VLM's prompts, derive from it).
+   * A sample: image channels (slice-major) and labels, both S x S per plane, the seed it was
+   * augmented with (models that draw more per sample, such as Med-VLM's prompts, derive from it),
+   * and which label ids its reference covers (bit k: id k is labelled; -1: all). An id that is
+   * not labelled is unknown on this sample: its pixels read as background and must not be
+   * taught as such.
    */
-  public record Sample(float[] image, int[] labels, int size, long seed) {
+  public record Sample(float[] image, int[] labels, int size, long seed, int labelled) {
+    /** Every label id labelled. */
+    public static final int ALL_LABELLED = -1;
+
     public Sample(float[] image, int[] labels, int size) {
-      this(image, labels, size, 0);
+      this(image, labels, size, 0, ALL_LABELLED);
+    }
+
+    public Sample(float[] image, int[] labels, int size, long seed) {
+      this(image, labels, size, seed, ALL_LABELLED);
+    }
+
+    /** Whether label id {@code id} is labelled on this sample. */
+    public boolean isLabelled(int id) {
+      return id < 0 || id >= 31 ? labelled == ALL_LABELLED : (labelled & (1 << id)) != 0;
     }
   }
 
@@ -67,7 +82,7 @@ public final class Augmenter {
         img[i] = v;
       }
     }
-    return new Sample(img, lab, s, seed);
+    return new Sample(img, lab, s, seed, in.labelled());
   }
 
   /** For each output pixel, the input pixel it takes: flips first, then counter-clockwise quarter turns. */

@@ -239,6 +239,8 @@ public final class MedVlmTask implements SegmentationTask {
       for (int l : s.labels()) present[l] = true;
       SplittableRandom rnd = new SplittableRandom(s.seed() ^ 0x5DEECE66DL);
       for (Organ o : organs) {
+        // an organ the sample's reference does not label is unknown there: neither a positive nor an absent negative
+        if (!s.isLabelled(o.id())) continue;
         if (present[o.id()] || rnd.nextDouble() < absentShare) pairs.add(new Pair(b, o, phrase[o.id()]));
       }
     }

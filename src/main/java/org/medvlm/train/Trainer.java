@@ -22,6 +22,7 @@ import net.imglib2.type.numeric.integer.IntType;
 import org.medvlm.BadInputException;
 import org.medvlm.data.Dataset;
 import org.medvlm.data.Organ;
+import org.medvlm.data.OrganSet;
 import org.medvlm.data.Split;
 import org.medvlm.metrics.Evaluator;
 import org.medvlm.metrics.OrganMetrics;
@@ -71,31 +72,34 @@ public final class Trainer {
   /** Training volumes scored after each epoch for the training Dice curve. */
   public static final int TRAIN_DICE_CASES = 2;
 
-  /** A validation volume: prepared slices and the reference on the original grid. */
-  private record ValCase(String id, PreparedVolume prepared, Volume<IntType> reference) {}
+  /** A validation volume: prepared slices, the reference on the original grid and the organs it labels. */
+  private record ValCase(String id, PreparedVolume prepared, Volume<IntType> reference, OrganSet labelled) {}
 
   public Result run(Dataset dataset, Split split, boolean resume) throws IOException {
-    Files.createDirectories(out);
     CheckpointStore store = new CheckpointStore(out);
-    store.removeStaleTemporaries();
     if (!resume && store.hasLatest()) {
       throw new BadInputException(out, "already holds a training run; use --resume to continue it or choose another --out");
     }
+    // every case is read and checked before anything is written: a bad file leaves no output folder
     Preprocessor pre = new Preprocessor(config.preprocess());
     List<PreparedVolume> train = new ArrayList<>();
+    List<OrganSet> trainLabelled = new ArrayList<>();
     List<ValCase> trainEval = new ArrayList<>();
     for (Dataset.Case c : split.train()) {
-      listener.message("preparing training case " + c.id());
+      listener.message("preparing training case " + c.id() + (c.labelled().isAll() ? "" : " (labels " + c.labelled() + " only)"));
       Dataset.Loaded l = dataset.load(c);
       train.add(pre.prepare(l.image(), l.labels()));
-      if (trainEval.size() < TRAIN_DICE_CASES) trainEval.add(new ValCase(c.id(), train.get(train.size() - 1), l.labels()));
+      trainLabelled.add(l.labelled());
+      if (trainEval.size() < TRAIN_DICE_CASES) trainEval.add(new ValCase(c.id(), train.get(train.size() - 1), l.labels(), l.labelled()));
     }
     List<ValCase> val = new ArrayList<>();
     for (Dataset.Case c : split.validation()) {
-      listener.message("preparing validation case " + c.id());
+      listener.message("preparing validation case " + c.id() + (c.labelled().isAll() ? "" : " (labels " + c.labelled() + " only)"));
       Dataset.Loaded l = dataset.load(c);
-      val.add(new ValCase(c.id(), pre.prepare(l.image(), l.labels()), l.labels()));
+      val.add(new ValCase(c.id(), pre.prepare(l.image(), l.labels()), l.labels(), l.labelled()));
     }
+    Files.createDirectories(out);
+    store.removeStaleTemporaries();
     double[] rarity = rarity(train);
     task.weightOrgans(organWeights(rarity));
     List<int[]> slices = epochSlices(train, rarity);
@@ -159,8 +163,10 @@ public final class Trainer {
           for (int k = s * config.batchSize(); k < Math.min(order.size(), (s + 1) * config.batchSize()); k++) {
             int[] at = order.get(k);
             PreparedVolume v = train.get(at[0]);
+            OrganSet labelled = trainLabelled.get(at[0]);
             long sampleSeed = (config.seed() * 31 + epoch) * 1_000_003L + k;
-            batch.add(aug.apply(new Augmenter.Sample(v.input(at[1]), v.labelSlice(at[1]), v.size()), sampleSeed));
+            int bits = labelled.isAll() ? Augmenter.Sample.ALL_LABELLED : labelled.bits();
+            batch.add(aug.apply(new Augmenter.Sample(v.input(at[1]), v.labelSlice(at[1]), v.size(), 0, bits), sampleSeed));
           }
           opt.setLearningRate((float) (config.learningRate() * config.schedule().factor((long) epoch * steps + s, (long) config.epochs() * steps)));
           long skipsBefore = opt.skippedSteps();
@@ -269,6 +275,7 @@ public final class Trainer {
       predicted.add(result.labels());
       int[] ref = p.labels();
       for (int i = 0; i < pred.length; i++) {
+        if (!v.labelled().contains(pred[i])) continue; // an organ the reference does not label: not scored
         slice[pred[i]][1]++;
         slice[ref[i]][2]++;
         if (pred[i] == ref[i]) slice[pred[i]][0]++;
@@ -291,14 +298,14 @@ public final class Trainer {
     return new EpochMetrics(epoch, trainLoss, lossCount == 0 ? Double.NaN : lossSum / lossCount, sliceDice, dice, mean, seconds, sps, trainDice);
   }
 
-  /** 3D Dice per organ on the volumes' original grids, averaged over the volumes whose reference shows the organ. */
+  /** 3D Dice per organ on the volumes' original grids, averaged over the volumes whose reference labels and shows the organ. */
   private Map<String, Double> dice3d(List<ValCase> cases, List<Volume<IntType>> predicted) {
     Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_NSD_TOLERANCE_MM, false);
     Map<String, double[]> sums = new LinkedHashMap<>();
     for (int i = 0; i < cases.size(); i++) {
       ValCase v = cases.get(i);
-      for (OrganMetrics m : evaluator.evaluate(predicted.get(i), v.reference(), config.organs())) {
-        if (m.status() == OrganMetrics.Status.ABSENT || m.status() == OrganMetrics.Status.FALSE_POSITIVE) continue;
+      for (OrganMetrics m : evaluator.evaluate(predicted.get(i), v.reference(), config.organs(), v.labelled())) {
+        if (m.status() != OrganMetrics.Status.PRESENT && m.status() != OrganMetrics.Status.MISSED) continue;
         double[] s = sums.computeIfAbsent(m.organ().key(), k -> new double[2]);
         s[0] += m.dice();
         s[1]++;

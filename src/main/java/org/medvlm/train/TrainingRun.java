@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import org.medvlm.BadInputException;
 import org.medvlm.data.Dataset;
-import org.medvlm.data.LabelMap;
 import org.medvlm.data.Organ;
 import org.medvlm.data.PromptLibrary;
 import org.medvlm.data.Split;
@@ -35,6 +34,8 @@ public final class TrainingRun {
     public String model;
     public Path data;
     public Path labelMap;
+    /** More dataset folders, each with its own label map (null: BTCV ids or its dataset.json), trained with {@link #data}. */
+    public List<Dataset.Source> moreData = new java.util.ArrayList<>();
     public Integer valCases;
     public String split;
     public Path out;
@@ -91,7 +92,7 @@ public final class TrainingRun {
       throw new BadInputException("--devices", "give --device or --devices, not both");
     }
     List<Device> devs = Devices.parseList(o.devices, o.device);
-    Dataset dataset = Dataset.open(o.data, o.labelMap == null ? null : LabelMap.read(o.labelMap));
+    Dataset dataset = Dataset.open(sources(o));
     String splitSpec = o.split;
     if (o.valCases != null) {
       int n = dataset.cases().size();
@@ -141,6 +142,14 @@ public final class TrainingRun {
     return r;
   }
 
+  /** {@link Options#data} with its label map, then {@link Options#moreData}. */
+  static List<Dataset.Source> sources(Options o) {
+    List<Dataset.Source> all = new java.util.ArrayList<>();
+    all.add(new Dataset.Source(o.data, o.labelMap));
+    if (o.moreData != null) all.addAll(o.moreData);
+    return all;
+  }
+
   private static MedVlmTask medVlmTask(Options o, List<Organ> organList, PrintWriter err) throws IOException {
     if (o.maxTokens < 8 || o.maxTokens > 512) throw new BadInputException("--max-tokens", "must be 8 to 512");
     PromptLibrary prompts = PromptLibrary.builtIn();
@@ -173,6 +182,14 @@ public final class TrainingRun {
     JsonObject card = new JsonObject();
     card.addProperty("model", o.model);
     card.addProperty("data", o.data.toAbsolutePath().toString());
+    com.google.gson.JsonArray folders = new com.google.gson.JsonArray();
+    for (Dataset.Source src : sources(o)) {
+      JsonObject f = new JsonObject();
+      f.addProperty("folder", src.dir().toAbsolutePath().toString());
+      if (src.labelMap() != null) f.addProperty("label_map", src.labelMap().toAbsolutePath().toString());
+      folders.add(f);
+    }
+    card.add("data_folders", folders);
     card.add("train_cases", new GsonBuilder().create().toJsonTree(sp.train().stream().map(Dataset.Case::id).toList()));
     card.add("validation_cases", new GsonBuilder().create().toJsonTree(sp.validation().stream().map(Dataset.Case::id).toList()));
     card.addProperty("trainable_parameters", r.parameters());

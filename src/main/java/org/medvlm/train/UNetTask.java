@@ -97,7 +97,22 @@ public final class UNetTask implements SegmentationTask {
       for (int i = 0; i < s2; i++) y[b * s2 + i] = btcvToClass[l[i]];
     }
     NDArray target = step.create(y, new Shape(batch.size(), size, size));
-    return SegmentationLoss.of(logits, target, classWeights == null ? null : step.create(classWeights));
+    return SegmentationLoss.of(logits, target, classWeights == null ? null : step.create(classWeights), labelledClasses(step, batch));
+  }
+
+  /** Which of its classes each sample labels (N, C), or null when every sample labels all. */
+  private NDArray labelledClasses(NDManager step, List<Augmenter.Sample> batch) {
+    int classes = classToBtcv.length;
+    float[] m = new float[batch.size() * classes];
+    boolean partial = false;
+    for (int b = 0; b < batch.size(); b++) {
+      for (int k = 0; k < classes; k++) {
+        boolean known = k == 0 || batch.get(b).isLabelled(classToBtcv[k]);
+        m[b * classes + k] = known ? 1 : 0;
+        partial |= !known;
+      }
+    }
+    return partial ? step.create(m, new Shape(batch.size(), classes)) : null;
   }
 
   @Override

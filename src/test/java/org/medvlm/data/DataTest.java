@@ -133,20 +133,39 @@ class DataTest {
     Files.createDirectories(root.resolve("imagesTr"));
     Files.createDirectories(root.resolve("labelsTr"));
     Files.copy(TestData.ctSmall(), root.resolve("imagesTr/ab_1.nii.gz"));
-    Files.copy(TestData.seg(), root.resolve("labelsTr/ab_1.nii.gz"));
+    // the TotalSegmentator reference with only its spleen (1) and liver (5) kept
+    org.medvlm.volume.Volume<net.imglib2.type.numeric.integer.IntType> ts = org.medvlm.io.NiftiReader.readLabels(TestData.seg());
+    int[] v = org.medvlm.volume.Volume.ints(ts).clone();
+    for (int i = 0; i < v.length; i++) if (v[i] != 1 && v[i] != 5) v[i] = 0;
+    org.medvlm.io.NiftiWriter.write(org.medvlm.volume.Volume.ofLabels(v, ts.dims(), ts.geometry()), root.resolve("labelsTr/ab_1.nii.gz"),
+        org.medvlm.io.NiftiDatatype.UINT8, true);
+    // a name that is no BTCV organ is refused, not silently dropped from training
     Files.writeString(root.resolve("dataset.json"), "{\"labels\": {\"0\": \"background\", \"1\": \"spleen\", \"5\": \"liver\", \"10\": \"lung_upper_lobe_left\"}}");
+    BadInputException e = assertThrows(BadInputException.class, () -> Dataset.open(root, null));
+    assertTrue(e.getMessage().startsWith(root.resolve("dataset.json") + ": label 10 'lung_upper_lobe_left' is not a BTCV organ"), e.getMessage());
+    Files.writeString(root.resolve("dataset.json"), "{\"labels\": {\"background\": 0, \"spleeen\": 1}}");
+    e = assertThrows(BadInputException.class, () -> Dataset.open(root, null));
+    assertTrue(e.getMessage().contains("'spleeen' is not a BTCV organ (did you mean spleen?)"), e.getMessage());
+    // nnU-Net v2 style; the organs it names are the ones labelled
+    Files.writeString(root.resolve("dataset.json"), "{\"labels\": {\"background\": 0, \"spleen\": 1, \"liver\": 5}}");
     Dataset d = Dataset.open(root, null);
     assertEquals(Dataset.Layout.MSD, d.layout());
+    assertEquals("spleen,liver", d.cases().get(0).labelled().toString());
     Dataset.Loaded c = d.load(d.cases().get(0));
     int[] l = org.medvlm.volume.Volume.ints(c.labels());
-    long liver = java.util.Arrays.stream(l).filter(v -> v == 6).count();
-    long spleen = java.util.Arrays.stream(l).filter(v -> v == 1).count();
+    long liver = java.util.Arrays.stream(l).filter(x -> x == 6).count();
+    long spleen = java.util.Arrays.stream(l).filter(x -> x == 1).count();
     assertEquals(38634, liver);
     assertEquals(9452, spleen);
-    assertEquals(0, java.util.Arrays.stream(l).filter(v -> v != 0 && v != 1 && v != 6).count());
+    assertEquals(0, java.util.Arrays.stream(l).filter(x -> x != 0 && x != 1 && x != 6).count());
+    // a value the file does not list
+    Files.writeString(root.resolve("dataset.json"), "{\"labels\": {\"0\": \"background\", \"1\": \"spleen\"}}");
+    Dataset spleenOnly = Dataset.open(root, null);
+    e = assertThrows(BadInputException.class, () -> spleenOnly.load(spleenOnly.cases().get(0)));
+    assertTrue(e.getMessage().startsWith(root.resolve("labelsTr/ab_1.nii.gz") + ": label value 5 is not listed in"), e.getMessage());
     // a label on another grid
     Files.copy(TestData.ctLong(), root.resolve("labelsTr/ab_1.nii.gz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    BadInputException e = assertThrows(BadInputException.class, () -> d.load(d.cases().get(0)));
+    e = assertThrows(BadInputException.class, () -> d.load(d.cases().get(0)));
     assertTrue(e.getMessage().contains("differs from its image"), e.getMessage());
   }
 

@@ -19,9 +19,10 @@ public class EvaluatePlugIn implements PlugIn {
       gd.addDirectoryField("predictions", "");
       gd.addDirectoryField("references", "");
       gd.addFileField("labelmap", "");
+      gd.addStringField("labelled", "");
       gd.addFileField("output", "");
       gd.addMessage("predictions, references: NIfTI files or folders matched by case id; labelmap: maps the references' ids to BTCV\n"
-          + "(optional); output: the CSV to write.");
+          + "(optional); labelled: the organs the references label, e.g. liver\n(optional; default: those the label map names, else all); output: the CSV to write.");
       gd.showDialog();
       if (gd.wasCanceled()) {
         IJ.log("Med-VLM Evaluate: cancelled");
@@ -30,8 +31,9 @@ public class EvaluatePlugIn implements PlugIn {
       var pred = Ij1Runs.path(gd.getNextString());
       var truth = Ij1Runs.path(gd.getNextString());
       var map = Ij1Runs.path(gd.getNextString());
+      String labelled = gd.getNextString();
       var out = Ij1Runs.path(gd.getNextString());
-      EvaluateAction.run(pred, truth, map, out, IJ::log);
+      EvaluateAction.run(pred, truth, map, labelled, out, IJ::log);
     });
   }
 }

@@ -22,6 +22,7 @@ public class TrainPlugIn implements PlugIn {
       GenericDialog gd = new GenericDialog(name);
       gd.addDirectoryField("dataset", "");
       gd.addFileField("labelmap", "");
+      gd.addStringField("moredata", "", 40);
       if (!unet) {
         gd.addChoice("variant", TrainAction.VARIANTS, "Small");
         gd.addDirectoryField("imageweights", "");
@@ -39,6 +40,7 @@ public class TrainPlugIn implements PlugIn {
       }
       var data = Ij1Runs.path(gd.getNextString());
       var labelMap = Ij1Runs.path(gd.getNextString());
+      String moreData = gd.getNextString();
       String model = unet ? "unet" : TrainAction.modelName(gd.getNextChoice());
       var imageWeights = unet ? null : Ij1Runs.path(gd.getNextString());
       String textWeights = unet ? null : gd.getNextString();
@@ -47,6 +49,7 @@ public class TrainPlugIn implements PlugIn {
       var out = Ij1Runs.path(gd.getNextString());
       boolean resume = gd.getNextBoolean();
       TrainingRun.Options o = TrainAction.options(model, data, labelMap, epochs, size, out, resume, gd.getNextChoice());
+      TrainAction.moreData(o, moreData);
       o.imageWeights = imageWeights;
       TrainAction.textWeights(o, textWeights);
       Trainer.Result r = TrainAction.run(o, org.medvlm.fiji.FijiHosts.imageJ1());
