@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
     description = "Abdominal CT organ segmentation: data tools, training and inference.",
     subcommands = {InfoCommand.class, ConvertCommand.class, EvaluateCommand.class, PhantomCommand.class, TrainCommand.class,
         SegmentCommand.class, ModelInfoCommand.class, BenchCommand.class, WeightsCommand.class, EmbedCommand.class, ExperimentCommand.class, DemoCommand.class,
-        MergeVolumesCommand.class,
+        MergeVolumesCommand.class, ExportCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;

@@ -37,8 +37,12 @@ import picocli.CommandLine.Option;
         "For a folder, --out is a folder: <case>_seg.nii.gz per case and volumes.csv; finished cases are skipped.",
         "--shard I/N splits a folder over the N tasks of a job array (scripts/slurm/, docs/cluster.md)."})
 final class SegmentCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, paramLabel = "CKPT", description = "Checkpoint file, or a training folder (its best checkpoint).")
-  Path model;
+  @Option(names = "--model", paramLabel = "CKPT",
+      description = "Checkpoint file, a training folder (its best checkpoint), or builtin:starter-unet, the default: a starter U-Net trained on two real patients and phantoms (docs/models.md; not a clinical model).")
+  String modelSpec;
+
+  /** The model file or folder to run: --model, else the starter model. */
+  private Path model;
 
   @Option(names = "--input", required = true, paramLabel = "IN", description = "NIfTI file, DICOM folder, or folder of cases.")
   Path input;
@@ -93,6 +97,7 @@ final class SegmentCommand implements Callable<Integer> {
     }
     if (prompt != null && prompt.isBlank()) throw new BadInputException("--prompt", "the prompt is empty");
     if (prompt != null && volumes != null) throw new BadInputException("--volumes", "organ volumes are reported for --organs, not for a free-text --prompt");
+    model = org.medvlm.infer.StarterModel.resolve(modelSpec == null || modelSpec.isBlank() ? org.medvlm.infer.StarterModel.NAME : modelSpec);
     boolean folder = Files.isDirectory(input) && !DicomSeriesReader.isDicomFolder(input);
     Shards.Shard part = shard == null ? null : Shards.parse(shard);
     if (part != null && !folder) throw new BadInputException("--shard", "splits a folder of cases; " + input + " is a single case");
@@ -109,7 +114,9 @@ final class SegmentCommand implements Callable<Integer> {
     try (Segmenter seg = Segmenter.open(model, dev)) {
       times.mark("model");
       List<Organ> list = organs.trim().equalsIgnoreCase("all") ? seg.organs() : Organ.parseList(organs);
-      err.println("model " + seg.source() + " (" + seg.organs().size() + " organs); device: " + Devices.describe(List.of(dev)));
+      String which = modelSpec == null || modelSpec.isBlank() || org.medvlm.infer.StarterModel.isStarter(modelSpec)
+          ? org.medvlm.infer.StarterModel.NAME + ", the starter model (docs/models.md; give --model for your own)" : seg.source().toString();
+      err.println("model " + which + " (" + seg.organs().size() + " organs); device: " + Devices.describe(List.of(dev)));
       if (prompt != null) seg.promptable(); // fail before reading any input
       if (!folder && binary) {
         for (Organ o : list) RunOutputs.check(binaryTarget(out, o), overwrite, List.of(input, model), ".nii.gz", ".nii");

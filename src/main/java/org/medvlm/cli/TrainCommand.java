@@ -84,8 +84,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--augment", defaultValue = "safe", paramLabel = "SET",
       description = {"Augmentations: safe (intensity shift/scale, noise; default), pose (safe plus rotations up to 10 degrees,",
-          "zooms up to 10%% and shifts up to 6%% of the side, on 70%% of the slices), study (also left-right and",
-          "anterior-posterior flips and 90 degree turns, as the study), none."})
+          "zooms up to 10%% and shifts up to 6%% of the side, on 70%% of the slices), strong (of nnU-Net's strength without mirroring:",
+          "rotations up to 20 degrees, zooms up to 30%%, shifts up to 8%% on 80%% of the slices, gamma, blur, simulated low resolution),",
+          "study (also left-right and anterior-posterior flips and 90 degree turns, as the study), none."})
   String augment;
 
   @Option(names = "--rare-repeats", defaultValue = "1", paramLabel = "N",

@@ -163,14 +163,18 @@ public final class Dataset {
     return List.copyOf(cases);
   }
 
-  /** Reads a case; labels are mapped to BTCV ids and must lie on the image's grid. */
+  /**
+   * Reads a case; labels are mapped to BTCV ids and must lie on the image's grid (labels that hold
+   * the same voxels in another axis order, e.g. LAS beside an LPS image, are reordered onto it).
+   */
   public Loaded load(Case c) throws IOException {
     Volume<FloatType> image = NiftiReader.readImage(c.image());
     long nonFinite = Volume.nonFiniteCount(image);
     if (nonFinite > 0) throw new BadInputException(c.image(), nonFinite + " voxels are NaN or infinite; training needs finite HU (fill them first, e.g. with -1024)");
-    Volume<IntType> labels = NiftiReader.readLabels(c.label());
-    if (!labels.sameGrid(image, 1e-3)) {
-      throw new BadInputException(c.label(), "label grid differs from its image " + c.image().getFileName() + " (" + labels.gridDifference(image, 1e-3) + ")");
+    Volume<IntType> stored = NiftiReader.readLabels(c.label());
+    Volume<IntType> labels = org.medvlm.volume.Reorientation.ontoGridOf(stored, image, 1e-3); // same voxels stored in another axis order: reordered exactly
+    if (labels == null) {
+      throw new BadInputException(c.label(), "label grid differs from its image " + c.image().getFileName() + " (" + stored.gridDifference(image, 1e-3) + ")");
     }
     if (c.map() != null) labels = c.map().apply(labels, c.label());
     else LabelMap.requireBtcv(labels, c.label());

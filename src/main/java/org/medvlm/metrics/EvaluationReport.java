@@ -67,6 +67,8 @@ public final class EvaluationReport {
       Path p = e.getValue()[0], t = e.getValue()[1];
       Volume<IntType> pv = load(p, predMap);
       Volume<IntType> tv = load(t, truthMap);
+      Volume<IntType> onGrid = org.medvlm.volume.Reorientation.ontoGridOf(pv, tv, 1e-3); // the same voxels in another axis order
+      if (onGrid != null) pv = onGrid;
       if (!pv.sameGrid(tv, 1e-3)) {
         throw new BadInputException(p, "grid differs from the reference " + t.getFileName() + " (" + pv.gridDifference(tv, 1e-3)
             + "); resample the prediction onto the reference grid first");

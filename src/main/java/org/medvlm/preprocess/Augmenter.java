@@ -75,6 +75,10 @@ public final class Augmenter {
       img = pose.image(img, channels);
       if (lab != null) lab = pose.labels(lab);
     }
+    // drawn only by sets with these changes, so the other sets' random streams stay as they were
+    if (config.blur() > 0 && rnd.nextDouble() < config.blur()) img = blur(img, channels, s, 0.5 + 0.5 * rnd.nextDouble());
+    if (config.lowResolution() > 0 && rnd.nextDouble() < config.lowResolution()) img = lowResolution(img, channels, s, 0.5 + 0.5 * rnd.nextDouble());
+    double gamma = config.gamma() > 0 && rnd.nextDouble() < config.gamma() ? 0.7 + 0.8 * rnd.nextDouble() : 1;
     if (shift != 0 || scale != 1 || noise) {
       for (int i = 0; i < img.length; i++) {
         float v = img[i] * scale + shift;
@@ -82,7 +86,74 @@ public final class Augmenter {
         img[i] = v;
       }
     }
+    if (gamma != 1) img = gamma(img, gamma);
     return new Sample(img, lab, s, seed, in.labelled());
+  }
+
+  /** Gamma on the sample's own value range: rescaled to [0, 1], raised to {@code g}, scaled back. */
+  static float[] gamma(float[] img, double g) {
+    float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+    for (float v : img) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    if (!(hi > lo)) return img;
+    float[] out = new float[img.length];
+    double range = hi - lo;
+    for (int i = 0; i < img.length; i++) out[i] = (float) (lo + range * Math.pow((img[i] - lo) / range, g));
+    return out;
+  }
+
+  /** A separable Gaussian blur of each channel (edges repeated). */
+  static float[] blur(float[] img, int channels, int s, double sigma) {
+    int r = (int) Math.ceil(3 * sigma);
+    float[] k = new float[2 * r + 1];
+    float sum = 0;
+    for (int i = -r; i <= r; i++) sum += k[i + r] = (float) Math.exp(-i * i / (2 * sigma * sigma));
+    for (int i = 0; i < k.length; i++) k[i] /= sum;
+    float[] tmp = new float[img.length], out = new float[img.length];
+    for (int c = 0; c < channels; c++) {
+      int off = c * s * s;
+      for (int y = 0; y < s; y++) for (int x = 0; x < s; x++) {
+        float v = 0;
+        for (int i = -r; i <= r; i++) v += k[i + r] * img[off + y * s + Math.min(s - 1, Math.max(0, x + i))];
+        tmp[off + y * s + x] = v;
+      }
+      for (int y = 0; y < s; y++) for (int x = 0; x < s; x++) {
+        float v = 0;
+        for (int i = -r; i <= r; i++) v += k[i + r] * tmp[off + Math.min(s - 1, Math.max(0, y + i)) * s + x];
+        out[off + y * s + x] = v;
+      }
+    }
+    return out;
+  }
+
+  /** Down-sampled by {@code factor} with nearest neighbours, then bilinearly up-sampled back to S x S. */
+  static float[] lowResolution(float[] img, int channels, int s, double factor) {
+    int m = Math.max(2, (int) Math.round(s * factor));
+    float[] out = new float[img.length];
+    float[] low = new float[m * m];
+    double up = (s - 1) / (double) (m - 1);
+    for (int c = 0; c < channels; c++) {
+      int off = c * s * s;
+      for (int j = 0; j < m; j++) for (int i = 0; i < m; i++) {
+        low[j * m + i] = img[off + (int) Math.round(j * up) * s + (int) Math.round(i * up)];
+      }
+      for (int y = 0; y < s; y++) {
+        double v = y / up;
+        int v0 = Math.min(m - 2, (int) v);
+        float fv = (float) (v - v0);
+        for (int x = 0; x < s; x++) {
+          double u = x / up;
+          int u0 = Math.min(m - 2, (int) u);
+          float fu = (float) (u - u0);
+          float top = (1 - fu) * low[v0 * m + u0] + fu * low[v0 * m + u0 + 1];
+          float bottom = (1 - fu) * low[(v0 + 1) * m + u0] + fu * low[(v0 + 1) * m + u0 + 1];
+          out[off + y * s + x] = (1 - fv) * top + fv * bottom;
+        }
+      }
+    }
+    return out;
   }
 
   /** For each output pixel, the input pixel it takes: flips first, then counter-clockwise quarter turns. */

@@ -73,6 +73,20 @@ public final class Reorientation {
     return new Volume<>(VoxelRemap.copy(v.img(), out, tables[0], tables[1], tables[2], 0), outputGeometry(v.geometry()));
   }
 
+  /**
+   * {@code v} on the grid of {@code target} when the two grids hold the same voxels in another
+   * axis order or direction (a label map stored LAS beside its LPS image): an exact reordering,
+   * no interpolation. {@code v} itself when the grids already match; null when no reordering
+   * makes them match.
+   */
+  public static <T extends NativeType<T> & RealType<T>> Volume<T> ontoGridOf(Volume<T> v, Volume<?> target, double tolMm) {
+    if (v.sameGrid(target, tolMm)) return v;
+    Reorientation r = to(target.geometry().orientationCode(), v.geometry(), v.dims());
+    if (r.isIdentity()) return null;
+    Volume<T> moved = r.apply(v);
+    return moved.sameGrid(target, tolMm) ? moved : null;
+  }
+
   /** The reorientation that takes the output grid back to the input grid. */
   public Reorientation inverse() {
     int[] inv = new int[3];

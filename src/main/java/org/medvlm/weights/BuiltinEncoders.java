@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.medvlm.BadInputException;
 import org.medvlm.io.AtomicFiles;
+import org.medvlm.io.CacheFolder;
 
 /**
  * Encoders that ship with Med-VLM, named {@code builtin:NAME} wherever a weights folder is asked
@@ -78,14 +79,8 @@ public final class BuiltinEncoders {
     }
   }
 
-  /** {@code MEDVLM_CACHE}, else {@code $XDG_CACHE_HOME/medvlm}, else {@code ~/.cache/medvlm}. */
+  /** {@link CacheFolder#root()}. */
   static Path cacheRoot() throws BadInputException {
-    String own = System.getenv("MEDVLM_CACHE");
-    if (own != null && !own.isBlank()) return Path.of(own);
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "medvlm");
-    String home = System.getProperty("user.home");
-    if (home == null || home.isBlank()) throw new BadInputException("MEDVLM_CACHE", "no home folder: set MEDVLM_CACHE to a writable folder");
-    return Path.of(home, ".cache", "medvlm");
+    return CacheFolder.root();
   }
 }

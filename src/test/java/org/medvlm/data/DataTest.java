@@ -170,6 +170,22 @@ class DataTest {
   }
 
   @Test
+  void labelsStoredInAnotherAxisOrderAreReorderedOntoTheirImageExactly() throws Exception {
+    Path root = tmp.resolve("turned");
+    PhantomGenerator.writeDataset(root, 1, 4, 48, false, x -> {});
+    Path label = root.resolve("label/label0001.nii.gz");
+    org.medvlm.volume.Volume<net.imglib2.type.numeric.integer.IntType> l = org.medvlm.io.NiftiReader.readLabels(label);
+    String code = l.geometry().orientationCode();
+    String other = (code.charAt(0) == 'R' ? "L" : "R") + (code.charAt(1) == 'A' ? "P" : "A") + code.charAt(2);
+    var turned = org.medvlm.volume.Reorientation.to(other, l.geometry(), l.dims()).apply(l);
+    org.medvlm.io.NiftiWriter.write(turned, label, org.medvlm.io.NiftiDatatype.UINT8, true);
+    Dataset d = Dataset.open(root, null);
+    Dataset.Loaded c = d.load(d.cases().get(0));
+    assertTrue(c.labels().sameGrid(c.image(), 1e-3));
+    assertArrayEquals(org.medvlm.volume.Volume.ints(l), org.medvlm.volume.Volume.ints(c.labels()), "the same voxels, reordered back");
+  }
+
+  @Test
   void btcvLayoutNeedsBtcvIdsAndMatchingLabels() throws Exception {
     Path base = tmp.resolve("btcv/RawData/Training");
     Files.createDirectories(base.resolve("img"));

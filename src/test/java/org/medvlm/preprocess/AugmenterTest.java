@@ -117,6 +117,33 @@ class AugmenterTest {
     assertTrue(posed > 15 && posed < 40, "about 70% of the slices change pose: " + posed);
   }
 
+  @Test
+  void theStrongSetKeepsLeftAndRightAndItsIntensityChangesKeepTheImagesShape() {
+    int s = 32;
+    float[] img = new float[s * s];
+    int[] lab = new int[s * s];
+    for (int y = 12; y < 20; y++) {
+      for (int x = 3; x < 9; x++) { lab[y * s + x] = 2; img[y * s + x] = 0.8f; }
+      for (int x = 23; x < 29; x++) { lab[y * s + x] = 3; img[y * s + x] = 0.6f; }
+    }
+    Augmenter a = new Augmenter(AugmentConfig.named("strong"));
+    for (long seed = 0; seed < 40; seed++) {
+      Augmenter.Sample x = a.apply(new Augmenter.Sample(img, lab, s), seed);
+      assertTrue(meanX(x.labels(), 2, s) < s / 2.0 && meanX(x.labels(), 3, s) > s / 2.0, "seed " + seed);
+      assertArrayEquals(x.labels(), a.apply(new Augmenter.Sample(img, lab, s), seed).labels(), "replays from its seed");
+    }
+    float[] flat = new float[s * s];
+    java.util.Arrays.fill(flat, 0.4f);
+    for (float v : Augmenter.blur(flat, 1, s, 0.8)) assertEquals(0.4f, v, 1e-6f);
+    for (float v : Augmenter.lowResolution(flat, 1, s, 0.6)) assertEquals(0.4f, v, 1e-6f);
+    float[] g = Augmenter.gamma(img, 1.4);
+    assertEquals(0f, g[0], 1e-6f); // the sample's range stays
+    assertEquals(0.8f, g[12 * s + 4], 1e-6f);
+    assertTrue(g[12 * s + 24] < 0.6f, "gamma > 1 darkens the middle of the range");
+    float[] b = Augmenter.blur(img, 1, s, 1.0);
+    assertTrue(b[12 * s + 3] < 0.8f && b[12 * s + 2] > 0f, "an edge is softened");
+  }
+
   private static int[] turnedThreeTimes(int[] lab, int s) {
     int[] map = Augmenter.spatialMap(s, false, false, 3);
     int[] out = new int[lab.length];
