@@ -129,14 +129,37 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu, a GPU index or auto (default: ${DEFAULT-VALUE}).")
   String device;
 
+  @Option(names = "--recipe", paramLabel = "NAME",
+      description = {"few-scans: the recipe measured best for a few real scans on 2 CPU cores (docs/models.md): 3 mm, 128 px, strong",
+          "augmentation, cosine schedule; U-Net width 16, lr 3e-3, 40 epochs; Med-VLM lr 3e-4, 20 epochs, absent share 0.2.",
+          "Options given explicitly win. Without it, the study's settings."})
+  String recipe;
+
   @Option(names = "--devices", paramLabel = "LIST",
       description = "Data-parallel training on several GPUs of this machine, e.g. 0,1,2,3: --batch is the global batch, split evenly; same learning rate (docs/cluster.md).")
   String devices;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** The settings of {@code --recipe} for the options the user did not give. */
+  private void applyRecipe() throws org.medvlm.BadInputException {
+    if (recipe == null) return;
+    if (!recipe.trim().equalsIgnoreCase("few-scans")) throw new org.medvlm.BadInputException("--recipe", "unknown recipe '" + recipe + "' (few-scans)");
+    var given = spec.commandLine().getParseResult();
+    boolean unet = "unet".equals(model);
+    if (!given.hasMatchedOption("--size")) size = 128;
+    if (!given.hasMatchedOption("--spacing")) spacing = 3;
+    if (!given.hasMatchedOption("--augment")) augment = "strong";
+    if (!given.hasMatchedOption("--lr-schedule")) lrSchedule = "cosine";
+    if (!given.hasMatchedOption("--lr")) lr = unet ? 3e-3f : 3e-4f;
+    if (!given.hasMatchedOption("--epochs")) epochs = unet ? 40 : 20;
+    if (unet && !given.hasMatchedOption("--width")) width = 16;
+    if (!unet && !given.hasMatchedOption("--absent-share")) absentShare = 0.2f;
+  }
+
   @Override
   public Integer call() throws Exception {
+    applyRecipe();
     TrainingRun.Options o = new TrainingRun.Options();
     o.model = model;
     o.data = data.get(0).dir;
