@@ -108,6 +108,18 @@ class FijiCommandsTest {
   }
 
   @Test
+  void withTheModelLeftEmptySegmentUsesTheStarterModel() throws Exception {
+    Path dicom = org.medvlm.TestData.realCt().resolve("dicom_case");
+    Path out = tmp.resolve("starter_seg.nii.gz");
+    CommandModule m = run(MedVlmSegmentCommand.class, "input", dicom.toString(), "organ", "liver", "model", "", "output", out.toString(),
+        "device", "CPU", "volumes", false, "overlay", false);
+    assertFalse(m.isCanceled(), m.getCancelReason());
+    var labels = NiftiReader.readLabels(out);
+    assertTrue(labels.sameGrid(org.medvlm.io.VolumeIO.readImage(dicom), 1e-3), "on the series' own grid");
+    assertTrue(java.util.Arrays.stream(org.medvlm.volume.Volume.ints(labels)).filter(v -> v == 6).count() > 100_000, "the liver of patient B");
+  }
+
+  @Test
   void segmentTheCurrentImageKeepsItsGrid() throws Exception {
     ImagePlus image = ImagePlusVolumes.ctImage(NiftiReader.readImage(ct), "ct");
     CommandModule m = run(MedVlmSegmentCommand.class, "image", image, "organ", "All organs", "model", model.toString(), "device", "CPU", "volumes", false,
