@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces the starter model that ships in the jar (src/main/resources/org/medvlm/models/
 # starter-unet.ckpt, model card docs/models.md): the README's "few real scans" recipe on all the
-# real data the repository carries (patients A and B) plus 4 phantoms (they raised the
-# leave-one-patient-out Dice, docs/models.md), 2 CPU cores.
+# real data the repository carries (patients A and B) plus 4 phantoms (kept by the mean of the two
+# leave-one-patient-out directions, a small and mixed difference: docs/models.md), 2 CPU cores.
 #   tools/train_starter_model.sh [WORK_DIR]     (default target/starter)
 # One phantom, not trained on, is the validation case, only so that the run has one: the
 # shipped model is the last epoch (latest.ckpt), exported without optimiser state; no figure of
