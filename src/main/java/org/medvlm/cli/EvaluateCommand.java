@@ -64,7 +64,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     LabelMap both = labelMap == null ? null : LabelMap.read(labelMap);
     LabelMap truthMap = truthLabelMap == null ? both : LabelMap.read(truthLabelMap);
-    OrganSet covered = labelled != null ? OrganSet.parse(labelled) : truthMap != null ? truthMap.labelled() : OrganSet.ALL;
+    OrganSet covered = OrganSet.labelledBy(labelled, truthMap);
     EvaluationReport report = EvaluationReport.run(pred, truth, both, truthMap, list, covered, nsdTolerance);
     spec.commandLine().getOut().print(report.toTable());
     if (json != null) AtomicFiles.writeText(json, overwrite, report.toJson());

@@ -63,6 +63,15 @@ public final class OrganSet {
     return text != null && text.trim().equalsIgnoreCase("all") ? ALL : of(Organ.parseList(text));
   }
 
+  /**
+   * The organs references label, as a command is told: an explicit list ("liver,spleen"; null or
+   * blank: none given), else the organs the references' label map names, else all.
+   */
+  public static OrganSet labelledBy(String list, LabelMap referenceMap) throws org.medvlm.BadInputException {
+    if (list != null && !list.isBlank()) return parse(list);
+    return referenceMap != null ? referenceMap.labelled() : ALL;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof OrganSet s && s.bits == bits;

@@ -35,7 +35,7 @@ public final class EvaluateAction {
     }
     org.medvlm.io.RunOutputs.check(output, true, java.util.Arrays.asList(predictions, references, referenceLabelMap), ".csv");
     LabelMap map = referenceLabelMap == null ? null : LabelMap.read(referenceLabelMap);
-    OrganSet covered = labelled != null && !labelled.isBlank() ? OrganSet.parse(labelled) : map != null ? map.labelled() : OrganSet.ALL;
+    OrganSet covered = OrganSet.labelledBy(labelled, map);
     EvaluationReport report = EvaluationReport.run(predictions, references, null, map, List.of(Organ.values()), covered, Evaluator.DEFAULT_NSD_TOLERANCE_MM);
     AtomicFiles.writeText(output, true, report.toCsv());
     log.accept(report.toTable());

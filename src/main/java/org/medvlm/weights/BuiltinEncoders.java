@@ -42,7 +42,7 @@ public final class BuiltinEncoders {
   /** The folder of a built-in encoder, unpacked into the cache on first use. */
   public static Path folder(String spec) throws IOException {
     if (!MINILM.equalsIgnoreCase(spec.trim())) throw new BadInputException(spec.trim(), "unknown built-in encoder (there is " + MINILM + ")");
-    Path dir = cacheRoot().resolve("builtin").resolve("all-MiniLM-L6-v2-" + VERSION);
+    Path dir = CacheFolder.root().resolve("builtin").resolve("all-MiniLM-L6-v2-" + VERSION);
     Path done = dir.resolve(".complete");
     if (Files.isRegularFile(done)) return dir;
     try {
@@ -60,7 +60,7 @@ public final class BuiltinEncoders {
   /** {@code builtin:NAME} for a built-in encoder's folder, else the path itself (for model cards and checkpoints). */
   public static String describe(Path weights) {
     try {
-      Path dir = cacheRoot().resolve("builtin").resolve("all-MiniLM-L6-v2-" + VERSION).toAbsolutePath().normalize();
+      Path dir = CacheFolder.root().resolve("builtin").resolve("all-MiniLM-L6-v2-" + VERSION).toAbsolutePath().normalize();
       Path p = weights.toAbsolutePath().normalize();
       if (p.equals(dir) || p.startsWith(dir)) return MINILM;
     } catch (BadInputException e) {
@@ -79,8 +79,4 @@ public final class BuiltinEncoders {
     }
   }
 
-  /** {@link CacheFolder#root()}. */
-  static Path cacheRoot() throws BadInputException {
-    return CacheFolder.root();
-  }
 }

@@ -100,12 +100,9 @@ class AugmenterTest {
   @Test
   void thePoseSetKeepsLeftAndRightOrgansOnTheirSides() {
     int s = 32;
-    float[] img = new float[s * s];
-    int[] lab = new int[s * s];
-    for (int y = 12; y < 20; y++) {
-      for (int x = 3; x < 9; x++) { lab[y * s + x] = 2; img[y * s + x] = 0.8f; }
-      for (int x = 23; x < 29; x++) { lab[y * s + x] = 3; img[y * s + x] = 0.6f; }
-    }
+    Augmenter.Sample slice = leftAndRightOrgans(s);
+    float[] img = slice.image();
+    int[] lab = slice.labels();
     Augmenter a = new Augmenter(AugmentConfig.named("pose"));
     int posed = 0;
     for (long seed = 0; seed < 40; seed++) {
@@ -120,12 +117,9 @@ class AugmenterTest {
   @Test
   void theStrongSetKeepsLeftAndRightAndItsIntensityChangesKeepTheImagesShape() {
     int s = 32;
-    float[] img = new float[s * s];
-    int[] lab = new int[s * s];
-    for (int y = 12; y < 20; y++) {
-      for (int x = 3; x < 9; x++) { lab[y * s + x] = 2; img[y * s + x] = 0.8f; }
-      for (int x = 23; x < 29; x++) { lab[y * s + x] = 3; img[y * s + x] = 0.6f; }
-    }
+    Augmenter.Sample slice = leftAndRightOrgans(s);
+    float[] img = slice.image();
+    int[] lab = slice.labels();
     Augmenter a = new Augmenter(AugmentConfig.named("strong"));
     for (long seed = 0; seed < 40; seed++) {
       Augmenter.Sample x = a.apply(new Augmenter.Sample(img, lab, s), seed);
@@ -142,6 +136,17 @@ class AugmenterTest {
     assertTrue(g[12 * s + 24] < 0.6f, "gamma > 1 darkens the middle of the range");
     float[] b = Augmenter.blur(img, 1, s, 1.0);
     assertTrue(b[12 * s + 3] < 0.8f && b[12 * s + 2] > 0f, "an edge is softened");
+  }
+
+  /** A 32 x 32 slice with a right kidney (2) on the image's left and a left kidney (3) on its right. */
+  private static Augmenter.Sample leftAndRightOrgans(int s) {
+    float[] img = new float[s * s];
+    int[] lab = new int[s * s];
+    for (int y = 12; y < 20; y++) {
+      for (int x = 3; x < 9; x++) { lab[y * s + x] = 2; img[y * s + x] = 0.8f; }
+      for (int x = 23; x < 29; x++) { lab[y * s + x] = 3; img[y * s + x] = 0.6f; }
+    }
+    return new Augmenter.Sample(img, lab, s);
   }
 
   private static int[] turnedThreeTimes(int[] lab, int s) {
