@@ -9,17 +9,16 @@ import org.medvlm.ErrorText;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 
-/** What every Med-VLM command does around its action: one-line errors in the log, no stack trace dialogs. */
+/**
+ * What every Med-VLM command does around its action: our class loader as the thread's context
+ * class loader ({@link PluginContext}), one-line errors in the log, no stack trace dialogs.
+ */
 final class FijiRuns {
-  interface Body {
-    void run() throws Exception;
-  }
-
   private FijiRuns() {}
 
-  static void run(ContextCommand command, LogService log, String name, Body body) {
+  static void run(ContextCommand command, LogService log, String name, PluginContext.Body body) {
     try {
-      body.run();
+      PluginContext.run(body);
     } catch (Exception | OutOfMemoryError e) {
       fail(command, log, name + ": " + ErrorText.of(e), ErrorText.isBadInput(e) ? null : e);
     }

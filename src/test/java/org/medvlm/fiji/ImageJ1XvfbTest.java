@@ -43,12 +43,17 @@ class ImageJ1XvfbTest {
     return Stream.of(System.getenv("PATH").split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
   }
 
-  @Test
-  void pluginsMacrosAndOverlayInImageJ1() throws Exception {
+  /** Skips the calling test without {@code xvfb-run}, or fails it where CI requires Xvfb. */
+  static void requireXvfb() {
     if (!onPath("xvfb-run")) {
       if ("1".equals(System.getenv("MEDVLM_REQUIRE_XVFB"))) fail("xvfb-run is missing (apt-get install xvfb xauth)");
-      Assumptions.abort("xvfb-run is not installed; the ImageJ 1.x test needs it (CI installs it)");
+      Assumptions.abort("xvfb-run is not installed; the ImageJ 1.x tests need it (CI installs it)");
     }
+  }
+
+  @Test
+  void pluginsMacrosAndOverlayInImageJ1() throws Exception {
+    requireXvfb();
     // an ImageJ folder whose plugins/ holds our jar, built from the compiled classes (with plugins.config at its root)
     Path ij = Files.createDirectories(tmp.resolve("ImageJ/plugins")).getParent();
     writeJar(Path.of("target/classes"), ij.resolve("plugins/Med_VLM.jar"));
@@ -81,10 +86,7 @@ class ImageJ1XvfbTest {
     Files.deleteIfExists(png);
     Files.deleteIfExists(log);
     String ct = cts.get(0).toAbsolutePath().toString();
-    String macro = String.join("\n",
-        "List.setCommands;",
-        "labels = newArray(\"Med-VLM Segment\", \"Train Med-VLM\", \"2D U-Net Baseline\", \"Med-VLM Evaluate\");",
-        "for (i = 0; i < labels.length; i++) print(\"menu \" + labels[i] + \" -> \" + List.get(labels[i]));",
+    String macro = String.join("\n", PRINT_MENU_ENTRIES,
         "runMacro(\"" + Path.of("macros/Med-VLM_Batch_Segment.ijm").toAbsolutePath() + "\", \"input=[" + cases + "] output=[" + seg + "] model=[" + o.out
             + "] organ=[All organs] device=CPU\");",
         "for (t = 0; t < 2; t++) runMacro(\"" + Path.of("macros/Med-VLM_Batch_Segment.ijm").toAbsolutePath() + "\", \"input=[" + cases + "] output=[" + sharded
@@ -105,27 +107,11 @@ class ImageJ1XvfbTest {
         "saveAs(\"Text\", \"" + log + "\");",
         "close(\"*\");",
         "run(\"Quit\");");
-    Path macroFile = tmp.resolve("test.ijm");
-    Files.writeString(macroFile, macro);
     // our classes only in the plugin jar; ImageJ, DJL and the rest (and the probe) on the class path
     String cp = String.join(File.pathSeparator, Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(e -> !e.endsWith("target/classes") && !e.endsWith("target/classes/")).toList());
-    List<String> cmd = new ArrayList<>(List.of("xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx3g", "-Dai.djl.offline=true", "-cp", cp, "ij.ImageJ", "-ijpath", ij.toString(), "-macro", macroFile.toString()));
-    Path output = tmp.resolve("imagej.out");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-    if (!p.waitFor(8, TimeUnit.MINUTES)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      fail("ImageJ did not finish in 8 minutes; its output:\n" + Files.readString(output));
-    }
-    String out = Files.readString(output);
-    assertTrue(Files.exists(log), "ImageJ wrote no log; its output:\n" + out);
-    String text = Files.readString(log);
-    for (String[] e : new String[][] {{"Med-VLM Segment", "SegmentPlugIn"}, {"Train Med-VLM", "TrainPlugIn"}, {"2D U-Net Baseline", "UNetPlugIn"},
-        {"Med-VLM Evaluate", "EvaluatePlugIn"}}) {
-      assertTrue(text.contains("menu " + e[0] + " -> org.medvlm.fiji.ij1." + e[1]), "menu entry " + e[0] + " in\n" + text);
-    }
+    String text = runImageJ(tmp, cp, ij, macro, log, 8);
+    assertMenuEntries(text);
     // the batch macro: one label file per case on its grid, one CSV with both cases
     for (Path c : cts) {
       String id = c.getFileName().toString().replace(".nii.gz", "");
@@ -161,7 +147,38 @@ class ImageJ1XvfbTest {
     assertFalse(text.contains("Exception"), text);
   }
 
-  private static void writeJar(Path classes, Path jar) throws Exception {
+  /** Macro lines that print the class behind each of our four menu labels, for {@link #assertMenuEntries}. */
+  static final String PRINT_MENU_ENTRIES = String.join("\n", "List.setCommands;",
+      "labels = newArray(\"Med-VLM Segment\", \"Train Med-VLM\", \"2D U-Net Baseline\", \"Med-VLM Evaluate\");",
+      "for (i = 0; i < labels.length; i++) print(\"menu \" + labels[i] + \" -> \" + List.get(labels[i]));");
+
+  static void assertMenuEntries(String log) {
+    for (String[] e : new String[][] {{"Med-VLM Segment", "SegmentPlugIn"}, {"Train Med-VLM", "TrainPlugIn"}, {"2D U-Net Baseline", "UNetPlugIn"},
+        {"Med-VLM Evaluate", "EvaluatePlugIn"}}) {
+      assertTrue(log.contains("menu " + e[0] + " -> org.medvlm.fiji.ij1." + e[1]), "menu entry " + e[0] + " in\n" + log);
+    }
+  }
+
+  /**
+   * Runs ImageJ 1.x under Xvfb on the class path {@code cp} with {@code ij} as its folder and the
+   * macro, which must save the Log window to {@code log}; returns that log.
+   */
+  static String runImageJ(Path tmp, String cp, Path ij, String macro, Path log, int minutes) throws Exception {
+    Path macroFile = Files.writeString(tmp.resolve("test.ijm"), macro);
+    List<String> cmd = new ArrayList<>(List.of("xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx3g", "-Dai.djl.offline=true", "-cp", cp, "ij.ImageJ", "-ijpath", ij.toString(), "-macro", macroFile.toString()));
+    Path output = tmp.resolve("imagej.out");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      fail("ImageJ did not finish in " + minutes + " minutes; its output:\n" + Files.readString(output));
+    }
+    assertTrue(Files.exists(log), "ImageJ wrote no log; its output:\n" + Files.readString(output));
+    return Files.readString(log) + "\n(ImageJ's output:)\n" + Files.readString(output);
+  }
+
+  static void writeJar(Path classes, Path jar) throws Exception {
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));

@@ -4,18 +4,19 @@ import ij.IJ;
 import ij.Macro;
 import java.nio.file.Path;
 import org.medvlm.ErrorText;
+import org.medvlm.fiji.PluginContext;
 
-/** Error reporting of the ImageJ 1.x entries: one line in the Log window; a message box only when a person clicked. */
+/**
+ * Around every ImageJ 1.x entry: our class loader as the thread's context class loader (ImageJ's
+ * plugin class loader loads our jars; {@link PluginContext}); errors as one line in the Log
+ * window, a message box only when a person clicked.
+ */
 final class Ij1Runs {
-  interface Body {
-    void run() throws Exception;
-  }
-
   private Ij1Runs() {}
 
-  static void run(String name, Body body) {
+  static void run(String name, PluginContext.Body body) {
     try {
-      body.run();
+      PluginContext.run(body);
     } catch (Exception | OutOfMemoryError e) {
       fail(name, ErrorText.of(e));
     }
