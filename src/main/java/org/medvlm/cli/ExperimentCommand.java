@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.medvlm.BadInputException;
+import org.medvlm.data.Dataset;
 import org.medvlm.experiment.Experiment;
 import org.medvlm.experiment.ExperimentPlan;
 import org.medvlm.experiment.ModelResult;
@@ -21,6 +22,9 @@ import picocli.CommandLine.Option;
 final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder (BTCV or MSD layout): real BTCV or phantoms.")
   Path data;
+
+  @Option(names = "--label-map", paramLabel = "TSV", description = "The dataset's label ids to BTCV ids (as train --label-map), e.g. for TotalSegmentator labels.")
+  Path labelMap;
 
   @Option(names = "--models", defaultValue = "medvlm-large,medvlm-small,unet", paramLabel = "LIST", description = "Models in order (default: ${DEFAULT-VALUE}).")
   String models;
@@ -64,6 +68,12 @@ final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--train-encoders", description = "Med-VLM: train the (random) encoders fully.")
   boolean trainEncoders;
 
+  @Option(names = "--augment", defaultValue = "safe", paramLabel = "SET", description = "Augmentation of every model, as train --augment (default: ${DEFAULT-VALUE}).")
+  String augment;
+
+  @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "S", description = "Learning-rate schedule of every model, as train --lr-schedule (default: ${DEFAULT-VALUE}).")
+  String lrSchedule;
+
   @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
   String device;
 
@@ -79,11 +89,11 @@ final class ExperimentCommand implements Callable<Integer> {
     }
     if (list.isEmpty()) throw new BadInputException("--models", "no model given");
     ExperimentPlan plan = new ExperimentPlan(list, split, size, spacing, unetEpochs, medvlmEpochs, unetLr, medvlmLr, unetWidth, batch, seed, trainEvalCases,
-        device, trainEncoders);
-    return run(data, out, plan, spec.commandLine().getOut(), spec.commandLine().getErr());
+        device, trainEncoders, augment, lrSchedule);
+    return run(List.of(new Dataset.Source(data, labelMap)), out, plan, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
-  static int run(Path data, Path out, ExperimentPlan plan, java.io.PrintWriter stdout, java.io.PrintWriter err) throws Exception {
+  static int run(List<Dataset.Source> data, Path out, ExperimentPlan plan, java.io.PrintWriter stdout, java.io.PrintWriter err) throws Exception {
     long t0 = System.nanoTime();
     List<ModelResult> results = Experiment.run(data, out, plan, new ConsoleProgress(err), err);
     ReportWriter.write(out, data, plan, results, org.medvlm.infer.Devices.parse(plan.device()).toString());

@@ -40,8 +40,9 @@ public final class Experiment {
 
   private Experiment() {}
 
-  public static List<ModelResult> run(Path data, Path out, ExperimentPlan plan, TrainingListener listener, PrintWriter err) throws IOException {
-    Dataset dataset = Dataset.open(data, null);
+  /** Runs the plan on the dataset folders in order (the first is {@code --data}; the split names cases of any). */
+  public static List<ModelResult> run(List<Dataset.Source> data, Path out, ExperimentPlan plan, TrainingListener listener, PrintWriter err) throws IOException {
+    Dataset dataset = Dataset.open(data);
     Split split = Split.of(dataset.cases(), plan.split(), plan.seed());
     if (split.validation().isEmpty()) throw new BadInputException("--split", "leaves no validation cases");
     List<ModelResult> results = new ArrayList<>();

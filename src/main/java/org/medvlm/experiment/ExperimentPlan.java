@@ -1,6 +1,7 @@
 package org.medvlm.experiment;
 
 import java.util.List;
+import org.medvlm.data.Dataset;
 import org.medvlm.train.TrainingRun;
 
 /**
@@ -10,17 +11,27 @@ import org.medvlm.train.TrainingRun;
  *
  * @param epochs per model kind; null entries use the study's (U-Net 50, Med-VLM 10)
  * @param trainEvalCases training volumes also evaluated for the "train Dice" column
+ * @param augment the augmentation set of every model ({@code train --augment})
+ * @param lrSchedule the learning-rate schedule of every model ({@code train --lr-schedule})
  */
 public record ExperimentPlan(List<String> models, String split, int size, double spacing, Integer unetEpochs, Integer medvlmEpochs, Float unetLr,
-    Float medvlmLr, int unetWidth, int batch, long seed, int trainEvalCases, String device, boolean trainEncoders) {
+    Float medvlmLr, int unetWidth, int batch, long seed, int trainEvalCases, String device, boolean trainEncoders, String augment, String lrSchedule) {
 
 
-  /** The training options of one model under this plan. */
-  public TrainingRun.Options options(String model, java.nio.file.Path data, java.nio.file.Path out) {
+  /** The study's augmentation and schedule (as {@code medvlm train} without options). */
+  public static final String STUDY_AUGMENT = new TrainingRun.Options().augment;
+  public static final String STUDY_SCHEDULE = new TrainingRun.Options().lrSchedule;
+
+  /** The training options of one model under this plan, on the data folders in order (the first is {@code --data}). */
+  public TrainingRun.Options options(String model, List<Dataset.Source> data, java.nio.file.Path out) {
     TrainingRun.Options o = new TrainingRun.Options();
     boolean unet = model.equals("unet");
     o.model = model;
-    o.data = data;
+    o.data = data.get(0).dir();
+    o.labelMap = data.get(0).labelMap();
+    o.moreData = new java.util.ArrayList<>(data.subList(1, data.size()));
+    o.augment = augment;
+    o.lrSchedule = lrSchedule;
     o.out = out;
     o.split = split;
     o.size = size;

@@ -29,10 +29,10 @@ public final class ReportWriter {
 
   private ReportWriter() {}
 
-  public static void write(Path out, Path data, ExperimentPlan plan, List<ModelResult> results, String device) throws IOException {
+  public static void write(Path out, List<Dataset.Source> data, ExperimentPlan plan, List<ModelResult> results, String device) throws IOException {
     Path fig = Files.createDirectories(out.resolve("figures"));
     Map<String, List<String>> figures = new LinkedHashMap<>();
-    Dataset dataset = Dataset.open(data, null);
+    Dataset dataset = Dataset.open(data);
     Map<String, Dataset.Loaded> loaded = new LinkedHashMap<>(); // each validation volume read once for all models' overlays
     for (ModelResult r : results) {
       List<String> f = new ArrayList<>();
@@ -69,15 +69,16 @@ public final class ReportWriter {
     AtomicFiles.writeText(out.resolve("results.json"), true, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json));
   }
 
-  static Map<String, Object> setup(Path data, ExperimentPlan plan, String device) {
+  static Map<String, Object> setup(List<Dataset.Source> data, ExperimentPlan plan, String device) {
     Map<String, Object> s = new LinkedHashMap<>();
-    s.put("data", data.toAbsolutePath().toString());
+    s.put("data", data.stream().map(d -> d.dir().toAbsolutePath() + (d.labelMap() == null ? "" : " (label map " + d.labelMap().toAbsolutePath() + ")"))
+        .collect(java.util.stream.Collectors.joining("; ")));
     s.put("split", plan.split());
     s.put("seed", plan.seed());
     PreprocessConfig pre = PreprocessConfig.defaults().withSize(plan.size()).withSpacing(new double[] {plan.spacing(), plan.spacing(), Double.NaN});
     s.put("preprocessing", String.format(Locale.ROOT, "RAS orientation; in-plane spacing %.2f mm, native slice spacing; window [%.0f, %.0f] HU to [0, 1]; "
-        + "body crop (above %.0f HU, %.0f mm margin); axial slices resized to %d x %d; augmentation: intensity shift and scale, noise",
-        plan.spacing(), pre.windowLow(), pre.windowHigh(), pre.bodyThresholdHu(), pre.cropMarginMm(), plan.size(), plan.size()));
+        + "body crop (above %.0f HU, %.0f mm margin); axial slices resized to %d x %d; augmentation: %s (train --augment); learning-rate schedule: %s",
+        plan.spacing(), pre.windowLow(), pre.windowHigh(), pre.bodyThresholdHu(), pre.cropMarginMm(), plan.size(), plan.size(), plan.augment(), plan.lrSchedule()));
     s.put("java", System.getProperty("java.version"));
     s.put("djl", ai.djl.engine.Engine.getDjlVersion());
     s.put("engine", ai.djl.engine.Engine.getInstance().getEngineName() + " " + ai.djl.engine.Engine.getInstance().getVersion());
@@ -91,7 +92,7 @@ public final class ReportWriter {
     return v == null || !Double.isFinite(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
   }
 
-  static String markdown(Path data, ExperimentPlan plan, List<ModelResult> results, String device, Map<String, List<String>> figures) {
+  static String markdown(List<Dataset.Source> data, ExperimentPlan plan, List<ModelResult> results, String device, Map<String, List<String>> figures) {
     StringBuilder b = new StringBuilder("# Med-VLM experiment report\n\n## Setup\n\n");
     setup(data, plan, device).forEach((k, v) -> b.append("- **").append(k).append("**: ").append(v).append('\n'));
     if (!results.isEmpty()) {
