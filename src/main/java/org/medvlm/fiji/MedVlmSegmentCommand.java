@@ -2,6 +2,9 @@ package org.medvlm.fiji;
 
 import ij.ImagePlus;
 import java.io.File;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
@@ -12,7 +15,9 @@ import org.scijava.plugin.Plugin;
 /**
  * Plugins > Med-VLM > Med-VLM Segment: organs (or a free-text description) of a CT, as a label
  * image with organ names and colours, optional organ volumes table and overlay, optional NIfTI
- * output. Headless: {@code --run "Med-VLM Segment" "input='ct.nii.gz',organ='liver',output='seg.nii.gz'"}.
+ * output. The CT is the input file, else the ImagePlus {@code image}, else the ImgLib2 image
+ * {@code img} (labels then come back as the ImgLib2 image {@code labelsImg} on its grid).
+ * Headless: {@code --run "Med-VLM Segment" "input='ct.nii.gz',organ='liver',output='seg.nii.gz'"}.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Med-VLM>Med-VLM Segment", headless = true)
 public class MedVlmSegmentCommand extends ContextCommand {
@@ -20,6 +25,9 @@ public class MedVlmSegmentCommand extends ContextCommand {
 
   @Parameter(persist = false, label = "CT image (else the input file)", required = false)
   private ImagePlus image;
+
+  @Parameter(persist = false, label = "CT as an ImgLib2 image (used when no CT image is given)", required = false)
+  private RandomAccessibleInterval<?> img;
 
   @Parameter(persist = false, label = "Input (NIfTI file or DICOM folder; used when no image is given)", required = false)
   private String input = "";
@@ -52,17 +60,26 @@ public class MedVlmSegmentCommand extends ContextCommand {
   @Parameter(persist = false, label = "Overlay on the CT")
   private boolean overlay;
 
+  /** The labels, when the CT came as a file or an ImagePlus. */
   @Parameter(type = ItemIO.OUTPUT, required = false)
   private ImagePlus labels;
+
+  /** The labels on the ImgLib2 image's grid, when the CT came as {@code img}. */
+  @Parameter(type = ItemIO.OUTPUT, required = false, label = "Organ labels")
+  private Img<UnsignedByteType> labelsImg;
 
   @Override
   public void run() {
     FijiRuns.run(this, log, "Med-VLM Segment", () -> {
-      var r = SegmentAction.run(new SegmentAction.Request(FijiRuns.path(input) != null ? null : image, FijiRuns.path(input), organ, prompt,
-          ModelLocator.resolve(FijiRuns.path(model), "medvlm"), device, FijiRuns.path(output), SegmentAction.parseSpacing(spacing), true,
-          FijiRuns.path(csv)), log::info);
-      labels = r.labels();
-      FijiRuns.present(r, volumes, overlay);
+      boolean fromFile = FijiRuns.path(input) != null;
+      boolean fromImg = !fromFile && image == null && img != null;
+      double[] voxel = SegmentAction.parseSpacing(spacing);
+      ImagePlus ct = fromFile ? null : fromImg ? ImgLib2Images.toImagePlus(img, voxel) : image;
+      var r = SegmentAction.run(new SegmentAction.Request(ct, FijiRuns.path(input), organ, prompt, ModelLocator.resolve(FijiRuns.path(model), "medvlm"),
+          device, FijiRuns.path(output), voxel, true, FijiRuns.path(csv)), log::info);
+      if (fromImg) labelsImg = ImgLib2Images.labels(r.labels());
+      else labels = r.labels();
+      FijiRuns.present(r, volumes, overlay && !fromImg);
     });
   }
 }

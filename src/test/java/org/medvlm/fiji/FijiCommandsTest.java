@@ -132,6 +132,42 @@ class FijiCommandsTest {
   }
 
   @Test
+  void segmentAnImgLib2ImageReturnsImgLib2LabelsOnItsGrid() throws Exception {
+    // patient B as ImageJ shows it, and the same voxels as a plain ImgLib2 image with the voxel size given; the starter model
+    ImagePlus shown = ImagePlusVolumes.ctImage(org.medvlm.io.VolumeIO.readImage(org.medvlm.TestData.realCt().resolve("dicom_case")), "B");
+    int w = shown.getWidth(), h = shown.getHeight(), d = shown.getStackSize();
+    var img = net.imglib2.img.array.ArrayImgs.floats(w, h, d);
+    var cursor = img.cursor();
+    for (int z = 1; z <= d; z++) for (int i = 0; i < w * h; i++) cursor.next().set(shown.getStack().getProcessor(z).getf(i));
+    var cal = shown.getCalibration();
+    String spacing = cal.pixelWidth + "," + cal.pixelHeight + "," + cal.pixelDepth;
+    CommandModule m = run(MedVlmSegmentCommand.class, "img", img, "spacing", spacing, "organ", "All organs", "model", "", "device", "CPU",
+        "volumes", false, "overlay", false);
+    assertFalse(m.isCanceled(), m.getCancelReason());
+    assertEquals(null, m.getOutput("labels"), "one output: the ImgLib2 labels");
+    @SuppressWarnings("unchecked")
+    var labels = (net.imglib2.img.Img<net.imglib2.type.numeric.integer.UnsignedByteType>) m.getOutput("labelsImg");
+    assertArrayEquals(new long[] {w, h, d}, labels.dimensionsAsLongArray());
+    // the same labels as segmenting the ImagePlus
+    ImagePlus viaImagePlus = (ImagePlus) run(MedVlmSegmentCommand.class, "image", shown, "organ", "All organs", "model", "", "device", "CPU",
+        "volumes", false, "overlay", false).getOutput("labels");
+    var c = labels.cursor();
+    long liver = 0;
+    for (int z = 1; z <= d; z++) {
+      for (int i = 0; i < w * h; i++) {
+        int v = c.next().get();
+        assertEquals(viaImagePlus.getStack().getProcessor(z).get(i), v, "voxel " + i + " of slice " + z);
+        if (v == 6) liver++;
+      }
+    }
+    assertTrue(liver > 100_000, "the liver of patient B: " + liver);
+    // without a voxel size, and with a 4D image: one line each
+    assertCancelled(run(MedVlmSegmentCommand.class, "img", img, "model", model.toString(), "device", "CPU", "volumes", false), "has no voxel size");
+    assertCancelled(run(MedVlmSegmentCommand.class, "img", net.imglib2.img.array.ArrayImgs.floats(4, 4, 4, 2), "spacing", "1,1,1", "model", model.toString(),
+        "device", "CPU", "volumes", false), "ImgLib2 image: has 4 dimensions");
+  }
+
+  @Test
   void badInputEndsInOneLineMessages() throws Exception {
     ImagePlus flat = new ImagePlus("flat", new ij.process.FloatProcessor(32, 32));
     assertCancelled(run(MedVlmSegmentCommand.class, "image", flat, "model", model.toString()), "is a single 2D slice");
