@@ -16,13 +16,11 @@ public class EvaluatePlugIn implements PlugIn {
   public void run(String arg) {
     Ij1Runs.run("Med-VLM Evaluate", () -> {
       GenericDialog gd = new GenericDialog("Med-VLM Evaluate");
-      gd.addDirectoryField("predictions", "");
-      gd.addDirectoryField("references", "");
-      gd.addFileField("labelmap", "");
-      gd.addStringField("labelled", "");
-      gd.addFileField("output", "");
-      gd.addMessage("predictions, references: NIfTI files or folders matched by case id; labelmap: maps the references' ids to BTCV\n"
-          + "(optional); labelled: the organs the references label, e.g. liver\n(optional; default: those the label map names, else all); output: the CSV to write.");
+      gd.addDirectoryField(DialogField.PREDICTIONS.label(), "");
+      gd.addDirectoryField(DialogField.REFERENCES.label(), "");
+      gd.addFileField(DialogField.EVALUATE_LABELMAP.label(), "");
+      gd.addStringField(DialogField.LABELLED.label(), "");
+      gd.addFileField(DialogField.METRICS_OUTPUT.label(), "");
       gd.showDialog();
       if (gd.wasCanceled()) {
         IJ.log("Med-VLM Evaluate: cancelled");

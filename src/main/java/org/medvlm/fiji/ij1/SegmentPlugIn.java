@@ -23,20 +23,17 @@ public class SegmentPlugIn implements PlugIn {
     String name = unet ? "2D U-Net Baseline" : "Med-VLM Segment";
     Ij1Runs.run(name, () -> {
       GenericDialog gd = new GenericDialog(name);
-      gd.addFileField("input", "");
+      gd.addFileField(DialogField.INPUT.label(), "");
       String[] organs = SegmentAction.organChoices().stream().filter(c -> !unet || !c.equals(SegmentAction.FREE_TEXT)).toArray(String[]::new);
-      gd.addChoice("organ", organs, SegmentAction.ALL);
-      if (!unet) gd.addStringField("prompt", "", 40);
-      gd.addFileField("model", "");
-      gd.addChoice("device", SegmentAction.DEVICES, "Auto");
-      gd.addFileField("output", "");
-      gd.addStringField("spacing", "");
-      gd.addCheckbox("volumes", true);
-      gd.addFileField("csv", "");
-      gd.addCheckbox("overlay", false);
-      gd.addMessage("input: NIfTI file or DICOM folder (empty: the current image); model: checkpoint or training folder\n"
-          + "(empty: the installed default); output: labels as NIfTI (optional); spacing: x,y,z mm for an uncalibrated image;\n"
-          + "volumes: show the organ volumes table; csv: also write the volumes to this CSV file (optional).");
+      gd.addChoice(DialogField.ORGAN.label(), organs, SegmentAction.ALL);
+      if (!unet) gd.addStringField(DialogField.PROMPT.label(), "", 40);
+      gd.addFileField(DialogField.MODEL.label(), "");
+      gd.addChoice(DialogField.DEVICE.label(), SegmentAction.DEVICES, "Auto");
+      gd.addFileField(DialogField.OUTPUT.label(), "");
+      gd.addStringField(DialogField.SPACING.label(), "");
+      gd.addCheckbox(DialogField.VOLUMES.label(), true);
+      gd.addFileField(DialogField.CSV.label(), "");
+      gd.addCheckbox(DialogField.OVERLAY.label(), false);
       gd.showDialog();
       if (gd.wasCanceled()) {
         IJ.log(name + ": cancelled");

@@ -20,19 +20,19 @@ public class TrainPlugIn implements PlugIn {
     String name = unet ? "2D U-Net Baseline (train)" : "Train Med-VLM";
     Ij1Runs.run(name, () -> {
       GenericDialog gd = new GenericDialog(name);
-      gd.addDirectoryField("dataset", "");
-      gd.addFileField("labelmap", "");
-      gd.addStringField("moredata", "", 40);
+      gd.addDirectoryField(DialogField.DATASET.label(), "");
+      gd.addFileField(DialogField.LABELMAP.label(), "");
+      gd.addStringField(DialogField.MOREDATA.label(), "", 40);
       if (!unet) {
-        gd.addChoice("variant", TrainAction.VARIANTS, "Small");
-        gd.addDirectoryField("imageweights", "");
-        gd.addDirectoryField("textweights", "");
+        gd.addChoice(DialogField.VARIANT.label(), TrainAction.VARIANTS, "Small");
+        gd.addDirectoryField(DialogField.IMAGEWEIGHTS.label(), "");
+        gd.addDirectoryField(DialogField.TEXTWEIGHTS.label(), "");
       }
-      gd.addNumericField("epochs", unet ? 50 : 10, 0);
-      gd.addNumericField("size", 224, 0);
-      gd.addDirectoryField("output", "");
-      gd.addCheckbox("resume", false);
-      gd.addChoice("device", new String[] {"Auto", "CPU", "GPU"}, "Auto");
+      gd.addNumericField(DialogField.EPOCHS.label(), unet ? 50 : 10, 0);
+      gd.addNumericField(DialogField.SIZE.label(), 224, 0);
+      gd.addDirectoryField(DialogField.TRAIN_OUTPUT.label(), "");
+      gd.addCheckbox(DialogField.RESUME.label(), false);
+      gd.addChoice(DialogField.DEVICE.label(), new String[] {"Auto", "CPU", "GPU"}, "Auto");
       gd.showDialog();
       if (gd.wasCanceled()) {
         IJ.log(name + ": cancelled");

@@ -9,7 +9,7 @@ public class UNetPlugIn implements PlugIn {
   @Override
   public void run(String arg) {
     GenericDialog gd = new GenericDialog("2D U-Net Baseline");
-    gd.addChoice("mode", new String[] {"Segment", "Train"}, "Segment");
+    gd.addChoice(DialogField.MODE.label(), new String[] {"Segment", "Train"}, "Segment");
     gd.showDialog();
     if (gd.wasCanceled()) {
       IJ.log("2D U-Net Baseline: cancelled");
