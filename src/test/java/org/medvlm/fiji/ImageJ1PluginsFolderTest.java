@@ -22,7 +22,8 @@ import org.medvlm.io.VolumeIO;
  * Every one of our jars (DJL, PyTorch natives, tokenizers) is then loaded by ImageJ's plugin class
  * loader, not the JVM's, as in a user's ImageJ: the four menu entries are there (the plugin jar's
  * name has an underscore), and "Med-VLM Segment" with the model left empty segments patient B's
- * DICOM series with the starter model onto exactly its grid. Maven lays out both folders before the
+ * DICOM series with the starter model onto exactly its grid, and File > Import > NIfTI (Med-VLM)
+ * opens a NIfTI file, calibrated. Maven lays out both folders before the
  * tests but adds our own jar only at package, so the test writes it from the compiled classes under
  * the distribution's name. Needs {@code xvfb-run}, as {@link ImageJ1XvfbTest}.
  */
@@ -54,12 +55,16 @@ class ImageJ1PluginsFolderTest {
     String macro = String.join("\n", ImageJ1XvfbTest.PRINT_MENU_ENTRIES,
         "run(\"Med-VLM Segment\", \"input=[" + dicom + "] organ=[All organs] model=[] device=CPU output=[" + seg + "]\");",
         "print(\"segment returned\");",
+        "run(\"NIfTI (Med-VLM)...\", \"open=[" + TestData.ctSmall() + "]\");",
+        "getVoxelSize(vw, vh, vd, unit);",
+        "print(\"imported \" + getTitle() + \" \" + getWidth() + \"x\" + getHeight() + \"x\" + nSlices + \" \" + vd + \" \" + unit);",
         "selectWindow(\"Log\");",
         "saveAs(\"Text\", \"" + log + "\");",
         "run(\"Quit\");");
     String text = ImageJ1XvfbTest.runImageJ(tmp, ijJar.toString(), ij, macro, log, 6);
     ImageJ1XvfbTest.assertMenuEntries(text);
     assertFalse(text.contains("error"), text);
+    assertTrue(text.contains("imported example_ct_sm.nii.gz 122x101x30 3 mm"), "File > Import > NIfTI in plain ImageJ 1.x:\n" + text);
     assertTrue(Files.exists(seg), "no labels written; log:\n" + text);
     assertEquals(VolumeIO.readImage(dicom).geometry(), NiftiReader.readLabels(seg).geometry());
   }
