@@ -18,8 +18,8 @@ public class MedVlmEvaluateCommand extends ContextCommand {
   @Parameter(persist = false, label = "References (NIfTI file or folder, matched by case id)", style = "both")
   private File references;
 
-  @Parameter(persist = false, label = "Label map of the references (optional TSV)", required = false)
-  private String labelmap = "";
+  @Parameter(persist = false, label = "Label map of the references (optional TSV)", required = false, style = "open")
+  private File labelmap;
 
   @Parameter(persist = false, label = "Organs the references label (optional, e.g. liver; default: all)", required = false)
   private String labelled = "";

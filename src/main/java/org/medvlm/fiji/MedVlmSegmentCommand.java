@@ -29,8 +29,8 @@ public class MedVlmSegmentCommand extends ContextCommand {
   @Parameter(persist = false, label = "CT as an ImgLib2 image (used when no CT image is given)", required = false)
   private RandomAccessibleInterval<?> img;
 
-  @Parameter(persist = false, label = "Input (NIfTI file or DICOM folder; used when no image is given)", required = false)
-  private String input = "";
+  @Parameter(persist = false, label = "Input (NIfTI file or DICOM folder; used when no image is given)", required = false, style = "both")
+  private File input;
 
   @Parameter(persist = false, label = "Organ", choices = {"All organs", "spleen", "right kidney", "left kidney", "gallbladder", "esophagus", "liver", "stomach", "aorta",
       "inferior vena cava", "portal and splenic veins", "pancreas", "right adrenal gland", "left adrenal gland", "Free-text prompt"})
@@ -39,14 +39,14 @@ public class MedVlmSegmentCommand extends ContextCommand {
   @Parameter(persist = false, label = "Prompt (for Free-text prompt)", required = false)
   private String prompt = "";
 
-  @Parameter(persist = false, label = "Model (checkpoint or training folder; empty: the installed default)", required = false)
-  private String model = "";
+  @Parameter(persist = false, label = "Model (checkpoint or training folder; empty: the installed default)", required = false, style = "both")
+  private File model;
 
   @Parameter(persist = false, label = "Device", choices = {"Auto", "CPU", "GPU"})
   private String device = "Auto";
 
-  @Parameter(persist = false, label = "Output NIfTI (optional)", required = false)
-  private String output = "";
+  @Parameter(persist = false, label = "Output NIfTI (optional)", required = false, style = "save")
+  private File output;
 
   @Parameter(persist = false, label = "Voxel size x,y,z in mm (only for an image without calibration)", required = false)
   private String spacing = "";
@@ -54,8 +54,8 @@ public class MedVlmSegmentCommand extends ContextCommand {
   @Parameter(persist = false, label = "Organ volumes table")
   private boolean volumes = true;
 
-  @Parameter(persist = false, label = "Organ volumes CSV (optional)", required = false)
-  private String csv = "";
+  @Parameter(persist = false, label = "Organ volumes CSV (optional)", required = false, style = "save")
+  private File csv;
 
   @Parameter(persist = false, label = "Overlay on the CT")
   private boolean overlay;

@@ -26,8 +26,8 @@ public class TrainMedVlmCommand extends ContextCommand {
   @Parameter(persist = false, label = "Dataset folder (BTCV or MSD layout)", style = "directory")
   private File dataset;
 
-  @Parameter(persist = false, label = "Label map (optional TSV: dataset ids to BTCV ids)", required = false)
-  private String labelmap = "";
+  @Parameter(persist = false, label = "Label map (optional TSV: dataset ids to BTCV ids)", required = false, style = "open")
+  private File labelmap;
 
   @Parameter(persist = false, label = "More dataset folders (optional; FOLDER or FOLDER=labelmap.tsv, separated by ;)", required = false)
   private String moredata = "";
@@ -35,8 +35,8 @@ public class TrainMedVlmCommand extends ContextCommand {
   @Parameter(persist = false, label = "Variant", choices = {"Small", "Large"})
   private String variant = "Small";
 
-  @Parameter(persist = false, label = "Image encoder weights folder (timm ViT; optional)", required = false)
-  private String imageweights = "";
+  @Parameter(persist = false, label = "Image encoder weights folder (timm ViT; optional)", required = false, style = "directory")
+  private File imageweights;
 
   @Parameter(persist = false, label = "Text encoder weights (BERT folder, builtin:all-MiniLM-L6-v2 or random; empty: built-in MiniLM for Small)",
       required = false)

@@ -27,18 +27,18 @@ public class UNetBaselineCommand extends ContextCommand {
   @Parameter(persist = false, label = "CT image (Segment; else the input file)", required = false)
   private ImagePlus image;
 
-  @Parameter(persist = false, label = "Input (Segment: NIfTI file or DICOM folder)", required = false)
-  private String input = "";
+  @Parameter(persist = false, label = "Input (Segment: NIfTI file or DICOM folder)", required = false, style = "both")
+  private File input;
 
   @Parameter(persist = false, label = "Organ (Segment)", choices = {"All organs", "spleen", "right kidney", "left kidney", "gallbladder", "esophagus", "liver", "stomach", "aorta",
       "inferior vena cava", "portal and splenic veins", "pancreas", "right adrenal gland", "left adrenal gland"})
   private String organ = SegmentAction.ALL;
 
-  @Parameter(persist = false, label = "Model (Segment: checkpoint or training folder; empty: the installed default)", required = false)
-  private String model = "";
+  @Parameter(persist = false, label = "Model (Segment: checkpoint or training folder; empty: the installed default)", required = false, style = "both")
+  private File model;
 
-  @Parameter(persist = false, label = "Output (Segment: NIfTI file, optional; Train: folder)", required = false)
-  private String output = "";
+  @Parameter(persist = false, label = "Output (Segment: NIfTI file, optional; Train: folder)", required = false, style = "both")
+  private File output;
 
   @Parameter(persist = false, label = "Voxel size x,y,z in mm (only for an image without calibration)", required = false)
   private String spacing = "";
@@ -46,17 +46,17 @@ public class UNetBaselineCommand extends ContextCommand {
   @Parameter(persist = false, label = "Organ volumes table (Segment)")
   private boolean volumes = true;
 
-  @Parameter(persist = false, label = "Organ volumes CSV (optional)", required = false)
-  private String csv = "";
+  @Parameter(persist = false, label = "Organ volumes CSV (optional)", required = false, style = "save")
+  private File csv;
 
   @Parameter(persist = false, label = "Overlay on the CT (Segment)")
   private boolean overlay;
 
-  @Parameter(persist = false, label = "Dataset folder (Train: BTCV or MSD layout)", required = false)
-  private String dataset = "";
+  @Parameter(persist = false, label = "Dataset folder (Train: BTCV or MSD layout)", required = false, style = "directory")
+  private File dataset;
 
-  @Parameter(persist = false, label = "Label map (Train, optional TSV)", required = false)
-  private String labelmap = "";
+  @Parameter(persist = false, label = "Label map (Train, optional TSV)", required = false, style = "open")
+  private File labelmap;
 
   @Parameter(persist = false, label = "More dataset folders (Train, optional; FOLDER or FOLDER=labelmap.tsv, separated by ;)", required = false)
   private String moredata = "";

@@ -87,6 +87,14 @@ class FijiCommandsTest {
     assertEquals(List.of("2D U-Net Baseline", "Med-VLM Evaluate", "Med-VLM Segment", "Train Med-VLM"), names);
     var organ = commands.getCommand(MedVlmSegmentCommand.class).getInput("organ");
     assertEquals(SegmentAction.organChoices(), organ.getChoices(), "the dialog's organ choices are the 13 organs, all, free text");
+    // paths are File parameters, so Fiji's dialogs show file choosers of the right kind
+    var segment = commands.getCommand(MedVlmSegmentCommand.class);
+    for (String[] p : new String[][] {{"input", "both"}, {"model", "both"}, {"output", "save"}, {"csv", "save"}}) {
+      assertEquals(java.io.File.class, segment.getInput(p[0]).getType(), p[0]);
+      assertEquals(p[1], segment.getInput(p[0]).getWidgetStyle(), p[0]);
+    }
+    assertEquals("directory", commands.getCommand(TrainMedVlmCommand.class).getInput("imageweights").getWidgetStyle());
+    assertEquals("open", commands.getCommand(MedVlmEvaluateCommand.class).getInput("labelmap").getWidgetStyle());
   }
 
   @Test
