@@ -53,10 +53,11 @@ public final class TrainStep {
     else opt.skip();
     replicas.broadcast();
     if (opt.consecutiveSkips() > MAX_CONSECUTIVE_SKIPS) {
-      boolean fromTheStart = opt.steps() <= 1 && "cpu".equals(root.getDevice().getDeviceType()) && System.getenv("DNNL_MAX_CPU_ISA") == null;
+      boolean kernelsMayCause = "cpu".equals(root.getDevice().getDeviceType()) && !"SSE41".equalsIgnoreCase(String.valueOf(System.getenv("DNNL_MAX_CPU_ISA")));
       throw new IllegalStateException("training diverged: " + opt.consecutiveSkips() + " steps in a row with a non-finite loss or gradient after step "
-          + opt.steps() + (fromTheStart
-              ? "; from the first steps on a CPU this is PyTorch's oneDNN kernels on this CPU (seen on AMD EPYC): set DNNL_MAX_CPU_ISA=AVX in the environment and start again"
+          + opt.steps() + (kernelsMayCause
+              ? "; on a CPU PyTorch's oneDNN kernels can cause this (seen on AMD EPYC): set DNNL_MAX_CPU_ISA=SSE41 in the environment and start again;"
+                  + " else lower the learning rate or resume from the last good checkpoint"
               : "; lower the learning rate or resume from the last good checkpoint"));
     }
     return Double.isFinite(value) ? value : Double.NaN;
