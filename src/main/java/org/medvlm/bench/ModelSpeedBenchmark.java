@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import org.medvlm.data.Organ;
 import org.medvlm.data.PromptLibrary;
-import org.medvlm.infer.Devices;
+import org.medvlm.device.Devices;
 import org.medvlm.model.UNet;
 import org.medvlm.model.UNetConfig;
 import org.medvlm.model.vlm.BertConfig;

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import org.medvlm.data.Organ;
 import org.medvlm.data.PhantomGenerator;
 import org.medvlm.data.PromptLibrary;
-import org.medvlm.infer.Devices;
+import org.medvlm.device.Devices;
 import org.medvlm.model.UNetConfig;
 import org.medvlm.preprocess.PreparedVolume;
 import org.medvlm.preprocess.PreprocessConfig;

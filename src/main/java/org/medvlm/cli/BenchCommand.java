@@ -159,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!org.medvlm.model.vlm.MedVlmConfig.VARIANTS.contains(model)) {
           throw new BadInputException("--model", "unknown Med-VLM variant '" + model + "' (available: " + String.join(", ", org.medvlm.model.vlm.MedVlmConfig.VARIANTS) + ")");
         }
-        InferenceBenchmark.Result r = InferenceBenchmark.run(model, inferSize, inferSlices, batch, repeats, org.medvlm.infer.Devices.parse(device), profile, err::println);
+        InferenceBenchmark.Result r = InferenceBenchmark.run(model, inferSize, inferSlices, batch, repeats, org.medvlm.device.Devices.parse(device), profile, err::println);
         results.put("infer", r);
         results.put("infer_sharing_speedup", r.sharingSpeedup());
         out.printf(Locale.ROOT, "infer: %s at %d px on %s, %d slices, batch %d, %d repeats; engine matmul %.1f GFLOP/s%n",
@@ -179,7 +179,7 @@ final class BenchCommand implements Callable<Integer> {
       if (target == Target.volume || target == Target.all) {
         List<String> models = new java.util.ArrayList<>(List.of("unet", "medvlm-small"));
         if (large) models.add("medvlm-large");
-        var entries = org.medvlm.bench.VolumeSpeedBenchmark.run(models, inferSize, volumeSlices, batch, Math.min(repeats, 3), org.medvlm.infer.Devices.parse(device),
+        var entries = org.medvlm.bench.VolumeSpeedBenchmark.run(models, inferSize, volumeSlices, batch, Math.min(repeats, 3), org.medvlm.device.Devices.parse(device),
             err::println);
         results.put("volume", entries);
         out.printf(Locale.ROOT, "volume: %d-slice phantom at %d px, batch %d, random weights, median of %d%n", entries.get(0).slices(), inferSize, batch, Math.min(repeats, 3));
@@ -190,7 +190,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       if (target == Target.models || target == Target.train || target == Target.all) {
         var r = org.medvlm.bench.ModelSpeedBenchmark.run(inferSize, batch, repeats, trainSteps, large, target != Target.train, target != Target.models,
-            org.medvlm.infer.Devices.parse(device), err::println);
+            org.medvlm.device.Devices.parse(device), err::println);
         results.put("models", r);
         out.printf(Locale.ROOT, "models: batch %d on %s; engine matmul %.1f GFLOP/s (1024 x 1024 float32, best of 5)%n", batch, r.device(), r.matmulGflops());
         List<org.medvlm.bench.ModelSpeedBenchmark.Entry> rows = new java.util.ArrayList<>();

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.medvlm.BadInputException;
-import org.medvlm.infer.Devices;
+import org.medvlm.device.Devices;
 import org.medvlm.io.NpyFile;
 import org.medvlm.io.VolumeIO;
 import org.medvlm.model.vlm.BertEncoder;

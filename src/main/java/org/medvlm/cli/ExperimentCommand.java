@@ -96,7 +96,7 @@ final class ExperimentCommand implements Callable<Integer> {
   static int run(List<Dataset.Source> data, Path out, ExperimentPlan plan, java.io.PrintWriter stdout, java.io.PrintWriter err) throws Exception {
     long t0 = System.nanoTime();
     List<ModelResult> results = Experiment.run(data, out, plan, new ConsoleProgress(err), err);
-    ReportWriter.write(out, data, plan, results, org.medvlm.infer.Devices.parse(plan.device()).toString());
+    ReportWriter.write(out, data, plan, results, org.medvlm.device.Devices.parse(plan.device()).toString());
     stdout.printf(Locale.ROOT, "%-14s %10s %10s %12s %10s%n", "model", "train", "validation", "val 13 org.", "time");
     for (ModelResult r : results) {
       stdout.printf(Locale.ROOT, "%-14s %10.3f %10.3f %12.3f %9.0fs%n", r.model(), ModelResult.spleenLiver(r.trainDice()), ModelResult.spleenLiver(r.valDice()),

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import net.imglib2.type.numeric.integer.IntType;
 import net.imglib2.type.numeric.real.FloatType;
+import org.medvlm.io.CaseId;
 import org.medvlm.BadInputException;
 import org.medvlm.io.NiftiReader;
 import org.medvlm.volume.Volume;

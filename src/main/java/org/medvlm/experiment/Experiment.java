@@ -18,7 +18,7 @@ import org.medvlm.BadInputException;
 import org.medvlm.data.Dataset;
 import org.medvlm.data.Organ;
 import org.medvlm.data.Split;
-import org.medvlm.infer.Devices;
+import org.medvlm.device.Devices;
 import org.medvlm.infer.Segmenter;
 import org.medvlm.io.AtomicFiles;
 import org.medvlm.metrics.Evaluator;

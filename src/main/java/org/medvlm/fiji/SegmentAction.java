@@ -20,7 +20,7 @@ import net.imglib2.type.numeric.real.FloatType;
 import org.medvlm.BadInputException;
 import org.medvlm.data.Organ;
 import org.medvlm.infer.CtCheck;
-import org.medvlm.infer.Devices;
+import org.medvlm.device.Devices;
 import org.medvlm.infer.Segmenter;
 import org.medvlm.io.AtomicFiles;
 import org.medvlm.io.RunOutputs;

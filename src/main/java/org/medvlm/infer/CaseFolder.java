@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.medvlm.BadInputException;
-import org.medvlm.data.CaseId;
+import org.medvlm.io.CaseId;
 import org.medvlm.io.DicomSeriesReader;
 
 /** The cases of a batch folder: its NIfTI files and DICOM series subfolders, by case id, sorted by name. */

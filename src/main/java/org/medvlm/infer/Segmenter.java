@@ -1,5 +1,6 @@
 package org.medvlm.infer;
 
+import org.medvlm.device.Devices;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import net.imglib2.type.numeric.integer.IntType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.medvlm.BadInputException;
-import org.medvlm.data.CaseId;
 import org.medvlm.volume.Volume;
 
 /** Reads a CT from whatever the user points at: a NIfTI file or a folder holding one DICOM series. */

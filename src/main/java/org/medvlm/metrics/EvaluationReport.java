@@ -92,7 +92,7 @@ public final class EvaluationReport {
     if (!Files.exists(truth)) throw new BadInputException(truth, "no such file or folder");
     if (pd != td) throw new BadInputException(pd ? pred : truth, "is a folder but the other side is a file; give two files or two folders");
     if (!pd) {
-      pairs.put(org.medvlm.data.CaseId.of(truth), new Path[] {pred, truth});
+      pairs.put(org.medvlm.io.CaseId.of(truth), new Path[] {pred, truth});
       return pairs;
     }
     Map<String, Path> p = Dataset.byId(pred), t = Dataset.byId(truth);

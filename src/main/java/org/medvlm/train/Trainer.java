@@ -106,7 +106,7 @@ public final class Trainer {
     if (slices.isEmpty()) throw new BadInputException(dataset.root(), "no training slices");
 
     Engine.getInstance().setRandomSeed((int) config.seed());
-    org.medvlm.infer.Devices.noGradientsOnThisThread();
+    org.medvlm.device.Devices.noGradientsOnThisThread();
     try (NDManager root = NDManager.newBaseManager(devices.get(0))) {
       task.block().initialize(root, DataType.FLOAT32, task.inputShape(config.batchSize()));
       for (String loaded : task.loadPretrained()) listener.message(loaded);

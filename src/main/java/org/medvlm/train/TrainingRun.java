@@ -13,7 +13,7 @@ import org.medvlm.data.Dataset;
 import org.medvlm.data.Organ;
 import org.medvlm.data.PromptLibrary;
 import org.medvlm.data.Split;
-import org.medvlm.infer.Devices;
+import org.medvlm.device.Devices;
 import org.medvlm.io.AtomicFiles;
 import org.medvlm.model.UNetConfig;
 import org.medvlm.model.vlm.MedVlmConfig;

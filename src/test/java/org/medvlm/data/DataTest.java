@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medvlm.io.CaseId;
 import org.medvlm.BadInputException;
 import org.medvlm.TestData;
 

@@ -1,4 +1,4 @@
-package org.medvlm.infer;
+package org.medvlm.device;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

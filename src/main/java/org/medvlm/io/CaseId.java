@@ -1,4 +1,4 @@
-package org.medvlm.data;
+package org.medvlm.io;
 
 import java.nio.file.Path;
 import java.util.Locale;
