@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"A first run for new users, on CPU in under 10 minutes on 2 cores: generates 6 phantom CT volumes with all 13 organs,",
+    description = {"A first run for new users, on CPU in about 8 minutes on 2 cores: generates 6 phantom CT volumes with all 13 organs,",
         "lays out the repository's two real patients (src/test/resources/real-ct), trains the U-Net and Med-VLM Small at reduced size on the",
         "phantoms and real patient A, validates on real patient B (another scanner, never seen in training), and writes the report with",
         "its overlays on B's CT into --out (report.html). Nothing is canned: every figure comes from this run. Rerunning skips what is",
