@@ -32,9 +32,8 @@ final class ImgLib2Images {
     String name = "ImgLib2 image";
     int n = img.numDimensions();
     if (n != 2 && n != 3) throw new BadInputException(name, "has " + n + " dimensions; a CT volume has three (x, y, z)");
-    if (!(Util.getTypeFromInterval(cast(img)) instanceof RealType<?>)) {
-      throw new BadInputException(name, "holds " + Util.getTypeFromInterval(cast(img)).getClass().getSimpleName() + " values; a CT holds one grey value per voxel");
-    }
+    Object type = Util.getTypeFromInterval(cast(img));
+    if (!(type instanceof RealType<?>)) throw new BadInputException(name, "holds " + type.getClass().getSimpleName() + " values; a CT holds one grey value per voxel");
     long w = img.dimension(0), h = img.dimension(1), depth = n == 3 ? img.dimension(2) : 1;
     if (w * h > Integer.MAX_VALUE || depth > Integer.MAX_VALUE) throw new BadInputException(name, "is too large: " + w + " x " + h + " x " + depth);
     ImageStack stack = new ImageStack((int) w, (int) h);
