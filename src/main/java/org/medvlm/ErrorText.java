@@ -7,6 +7,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -24,8 +25,25 @@ public final class ErrorText {
     return e instanceof BadInputException || e instanceof FileSystemException || e instanceof java.nio.file.ReadOnlyFileSystemException;
   }
 
-  /** The one-line message for {@code e}. */
+  /** A field's name in a message of the core, {@code {organs}}: each front end names it its own way ({@link #of(Throwable, UnaryOperator)}). */
+  private static final Pattern FIELD = Pattern.compile("\\{([a-z][a-z0-9-]*)\\}");
+
+  /** The one-line message for {@code e}, each field as {@code fieldName} names it (the CLI: {@code --organs}; Fiji: the macro key). */
+  public static String of(Throwable e, UnaryOperator<String> fieldName) {
+    return withFields(plainOf(e), fieldName);
+  }
+
+  /** {@code text} with each {@code {field}} as {@code fieldName} names it. */
+  public static String withFields(String text, UnaryOperator<String> fieldName) {
+    return FIELD.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(fieldName.apply(m.group(1))));
+  }
+
+  /** The one-line message for {@code e}, fields by their bare names ({@code organs}). */
   public static String of(Throwable e) {
+    return withFields(plainOf(e), f -> f);
+  }
+
+  private static String plainOf(Throwable e) {
     if (e instanceof BadInputException b) return oneLine(b.getMessage());
     if (e instanceof FileSystemException f) return oneLine((f.getFile() == null ? "file" : f.getFile()) + ": " + reason(f));
     if (e instanceof java.nio.file.ReadOnlyFileSystemException) return "cannot write: the file system is read-only";

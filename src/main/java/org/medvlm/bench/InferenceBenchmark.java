@@ -16,6 +16,7 @@ import org.medvlm.data.PromptLibrary;
 import org.medvlm.preprocess.PreparedVolume;
 import org.medvlm.preprocess.PreprocessConfig;
 import org.medvlm.preprocess.Preprocessor;
+import org.medvlm.infer.SliceProgress;
 import org.medvlm.train.MedVlmTask;
 
 /**
@@ -55,26 +56,26 @@ public final class InferenceBenchmark {
       MedVlmTask task = MedVlmTask.withPromptVocabulary(variant, size, 1, organs, lib, 64, 0.25f, false);
       progress.accept("bench infer: " + variant + " at " + size + " px on " + device + ", " + v.depth() + " slices, batch " + batch);
       task.block().initialize(root, DataType.FLOAT32, task.inputShape(batch));
-      task.model().decoder().presumeEveryOrganPresent(); // the worst case: every pair upsampled
+      WorstCase.presumeEveryOrganPresent(task.model().block()); // the worst case: every pair upsampled
       ParameterStore ps = new ParameterStore(root, false);
-      List<String> prompts = organs.stream().map(task::promptFor).toList();
-      task.probabilities(root, ps, v, prompts.subList(0, 1), batch); // warm-up
+      List<String> prompts = organs.stream().map(task.model()::promptFor).toList();
+      task.model().probabilities(root, ps, v, prompts.subList(0, 1), batch, SliceProgress.NONE); // warm-up
       double[] shared = new double[repeats];
       double[] perOrgan = new double[repeats];
       double[] one = new double[repeats];
       for (int r = 0; r < repeats; r++) {
         long t0 = System.nanoTime();
-        task.probabilities(root, ps, v, prompts, batch);
+        task.model().probabilities(root, ps, v, prompts, batch, SliceProgress.NONE);
         shared[r] = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
-        for (String p : prompts) task.probabilities(root, ps, v, List.of(p), batch);
+        for (String p : prompts) task.model().probabilities(root, ps, v, List.of(p), batch, SliceProgress.NONE);
         perOrgan[r] = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
-        task.probabilities(root, ps, v, prompts.subList(0, 1), batch);
+        task.model().probabilities(root, ps, v, prompts.subList(0, 1), batch, SliceProgress.NONE);
         one[r] = (System.nanoTime() - t0) / 1e9;
         progress.accept(String.format(java.util.Locale.ROOT, "  repeat %d: shared %.2f s, per organ %.2f s, one organ %.2f s", r + 1, shared[r], perOrgan[r], one[r]));
       }
-      List<OpProfile.Op> ops = profileTrace == null ? List.of() : OpProfile.run(profileTrace, () -> task.probabilities(root, ps, v, prompts, batch));
+      List<OpProfile.Op> ops = profileTrace == null ? List.of() : OpProfile.run(profileTrace, () -> task.model().probabilities(root, ps, v, prompts, batch, SliceProgress.NONE));
       return new Result(variant, size, v.depth(), organs.size(), batch, IoBenchmark.median(shared), IoBenchmark.median(perOrgan), IoBenchmark.median(one),
           matmulGflops(root), device.toString(), ops);
     }

@@ -20,7 +20,7 @@ import org.medvlm.io.AtomicFiles;
 import org.medvlm.io.NiftiDatatype;
 import org.medvlm.io.NiftiWriter;
 import org.medvlm.preprocess.PreprocessConfig;
-import org.medvlm.train.Checkpoint;
+import org.medvlm.checkpoint.Checkpoint;
 import org.medvlm.train.MedVlmTask;
 
 /**
@@ -94,12 +94,12 @@ public final class InferenceMemoryBenchmark {
     try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
       Engine.getInstance().setRandomSeed(1);
       task.block().initialize(m, DataType.FLOAT32, task.inputShape(1));
-      task.model().decoder().presumeEveryOrganPresent(); // the worst case: every pair upsampled
+      WorstCase.presumeEveryOrganPresent(task.model().block()); // the worst case: every pair upsampled
       JsonObject more = new JsonObject();
       more.addProperty("epoch", -1);
       more.addProperty("note", "random weights, for benchmarks only");
       PreprocessConfig pre = PreprocessConfig.defaults().withSize(size).withSpacing(new double[] {spacingMm, spacingMm, Double.NaN});
-      Checkpoint c = Checkpoint.of(task, all, pre, more, new byte[0]);
+      Checkpoint c = Checkpoint.of(task.modelType(), task.describe(), task.block(), all, pre, more, new byte[0]);
       AtomicFiles.write(file, true, c::writeTo);
     }
   }

@@ -164,7 +164,7 @@ public final class ModelSpeedBenchmark {
       double flops;
       String note;
       if (task instanceof MedVlmTask vlm) {
-        MedVlmConfig c = vlm.model().config();
+        MedVlmConfig c = vlm.model().block().config();
         // lower bound: the encoders' forward and the backward to their inputs (LoRA), one prompt per organ present
         flops = 2 * Flops.vit(c.vit()) + 2 * organs.size() * Flops.bert(c.bert(), 24) / batch;
         note = "lower bound: 2 x (ViT + BERT) forward; the mixer and decoder, run for 13 prompts per slice, are not counted";

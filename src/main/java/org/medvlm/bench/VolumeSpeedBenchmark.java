@@ -44,17 +44,17 @@ public final class VolumeSpeedBenchmark {
       try (NDManager root = NDManager.newBaseManager(device)) {
         Engine.getInstance().setRandomSeed(1);
         task.block().initialize(root, DataType.FLOAT32, task.inputShape(batch));
-        if (task instanceof MedVlmTask vlm) vlm.model().decoder().presumeEveryOrganPresent(); // the worst case: every pair upsampled
+        if (task instanceof MedVlmTask vlm) WorstCase.presumeEveryOrganPresent(vlm.model().block()); // the worst case: every pair upsampled
         ParameterStore ps = new ParameterStore(root, false);
-        task.predict(root, ps, v, batch, List.of(Organ.LIVER)); // warm-up
+        task.model().predict(root, ps, v, batch, List.of(Organ.LIVER), org.medvlm.infer.SliceProgress.NONE); // warm-up
         double[] one = new double[repeats];
         double[] every = new double[repeats];
         for (int r = 0; r < repeats; r++) {
           long t0 = System.nanoTime();
-          task.predict(root, ps, v, batch, List.of(Organ.LIVER));
+          task.model().predict(root, ps, v, batch, List.of(Organ.LIVER), org.medvlm.infer.SliceProgress.NONE);
           one[r] = (System.nanoTime() - t0) / 1e9;
           t0 = System.nanoTime();
-          task.predict(root, ps, v, batch, all);
+          task.model().predict(root, ps, v, batch, all, org.medvlm.infer.SliceProgress.NONE);
           every[r] = (System.nanoTime() - t0) / 1e9;
         }
         double a = IoBenchmark.median(every);

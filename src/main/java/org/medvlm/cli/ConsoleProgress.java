@@ -34,7 +34,7 @@ final class ConsoleProgress implements TrainingListener {
 
   @Override
   public void message(String text) {
-    err.println(text);
+    err.println(Main.oneLine(text));
   }
 
   static String duration(double seconds) {

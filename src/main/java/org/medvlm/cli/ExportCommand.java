@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.medvlm.io.AtomicFiles;
 import org.medvlm.io.RunOutputs;
-import org.medvlm.train.Checkpoint;
-import org.medvlm.train.CheckpointStore;
+import org.medvlm.checkpoint.Checkpoint;
+import org.medvlm.checkpoint.CheckpointStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

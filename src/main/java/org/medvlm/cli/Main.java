@@ -55,7 +55,7 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler((ex, c, parsed) -> {
       boolean debug = main.debug;
       boolean bad = ErrorText.isBadInput(ex);
-      err.println("medvlm: error: " + ErrorText.of(ex) + (bad || debug ? "" : " (run with --debug for details)"));
+      err.println("medvlm: error: " + ErrorText.of(ex, Main::option) + (bad || debug ? "" : " (run with --debug for details)"));
       if (debug) ex.printStackTrace(err);
       return bad ? BAD_INPUT : FAILURE;
     });
@@ -90,7 +90,12 @@ public final class Main implements Runnable {
   }
 
   static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("[\\r\\n]+", " ").strip();
+    return s == null ? "" : ErrorText.withFields(s.replaceAll("[\\r\\n]+", " ").strip(), Main::option);
+  }
+
+  /** A field the core names ({@code organs}) as the command line's option ({@code --organs}). */
+  static String option(String field) {
+    return "--" + field;
   }
 
   /** Version from the jar manifest, or "dev" when run from classes. */

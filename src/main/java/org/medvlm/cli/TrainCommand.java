@@ -199,7 +199,7 @@ final class TrainCommand implements Callable<Integer> {
     try (GracefulStop stop = new GracefulStop(err)) {
       r = TrainingRun.run(o, stop.wrap(new ConsoleProgress(err)), err);
     }
-    Path best = r.outputDir().resolve(org.medvlm.train.CheckpointStore.BEST);
+    Path best = r.outputDir().resolve(org.medvlm.checkpoint.CheckpointStore.BEST);
     if (r.bestEpoch() == 0) {
       spec.commandLine().getOut().printf(Locale.ROOT, "no epoch finished; %d trainable parameters; continue with --resume in %s%n", r.parameters(), r.outputDir());
     } else {

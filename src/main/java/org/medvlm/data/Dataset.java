@@ -85,7 +85,7 @@ public final class Dataset {
    * label map; case ids must differ between folders, since splits and reports name cases by id.
    */
   public static Dataset open(List<Source> sources) throws IOException {
-    if (sources.isEmpty()) throw new BadInputException("--data", "a dataset folder is required");
+    if (sources.isEmpty()) throw new BadInputException("{data}", "a dataset folder is required");
     List<Case> all = new ArrayList<>();
     Map<String, Path> seen = new TreeMap<>();
     Layout layout = null;
@@ -96,7 +96,7 @@ public final class Dataset {
         Path other = seen.put(c.id(), src.dir());
         if (other != null) {
           throw new BadInputException(c.image(), "has the case id '" + c.id() + "' of a case in " + other
-              + "; case ids must differ between --data folders (rename the files of one)");
+              + "; case ids must differ between {data} folders (rename the files of one)");
         }
         all.add(c);
       }

@@ -60,7 +60,7 @@ public final class LabelMap {
    * the ones its references label ({@link #labelled}).
    */
   public static LabelMap fromDatasetJson(Path json) throws IOException {
-    if (!java.nio.file.Files.isRegularFile(json)) throw new BadInputException(json, "missing: an MSD dataset needs dataset.json (or pass --label-map)");
+    if (!java.nio.file.Files.isRegularFile(json)) throw new BadInputException(json, "missing: an MSD dataset needs dataset.json (or pass {label-map})");
     com.google.gson.JsonObject labels;
     try {
       com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(json)).getAsJsonObject();
@@ -88,7 +88,7 @@ public final class LabelMap {
         List<String> close = Organ.closeMatches(name);
         throw new BadInputException(json, "label " + id + " '" + name.trim() + "' is not a BTCV organ"
             + (close.isEmpty() ? "" : " (did you mean " + String.join(" or ", close) + "?)")
-            + "; give this folder a --label-map TSV that maps it to an organ id, or to 0 for background");
+            + "; give this folder a {label-map} TSV that maps it to an organ id, or to 0 for background");
       }
       m.put(id, organ.id());
     }
@@ -142,7 +142,7 @@ public final class LabelMap {
   public static void requireBtcv(Volume<IntType> labels, Path file) throws BadInputException {
     for (int v : Volume.ints(labels)) {
       if (v < 0 || v > Organ.MAX_ID) {
-        throw new BadInputException(file, "label " + v + " is not a BTCV id (0 to 13); pass a label map (--label-map) for other numberings");
+        throw new BadInputException(file, "label " + v + " is not a BTCV id (0 to 13); pass a label map ({label-map}) for other numberings");
       }
     }
   }

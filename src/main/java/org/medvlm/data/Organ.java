@@ -76,7 +76,7 @@ public enum Organ {
     if (o == null) {
       List<String> close = closeMatches(text);
       String hint = close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close.stream().map(c -> "'" + c + "'").toList()) + "?";
-      throw new BadInputException("--organs", "unknown organ '" + text.trim() + "'" + hint + " (known: " + knownNames() + ")");
+      throw new BadInputException("{organs}", "unknown organ '" + text.trim() + "'" + hint + " (known: " + knownNames() + ")");
     }
     return o;
   }
@@ -132,7 +132,7 @@ public enum Organ {
 
   /** Parses "spleen,liver" or "all" (an empty list is an error). */
   public static List<Organ> parseList(String text) throws BadInputException {
-    if (text == null || text.isBlank()) throw new BadInputException("--organs", "no organ given; use a comma-separated list or 'all'");
+    if (text == null || text.isBlank()) throw new BadInputException("{organs}", "no organ given; use a comma-separated list or 'all'");
     if (text.trim().equalsIgnoreCase("all")) return Arrays.asList(values());
     List<Organ> out = new ArrayList<>();
     for (String part : text.split(",")) {

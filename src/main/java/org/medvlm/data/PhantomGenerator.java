@@ -33,15 +33,15 @@ public final class PhantomGenerator {
 
   /** Writes {@code img/imgNNNN.nii.gz} and {@code label/labelNNNN.nii.gz} for cases 1..n. */
   public static void writeDataset(Path out, int cases, long seed, int size, boolean overwrite, Consumer<String> progress) throws IOException {
-    if (cases < 1) throw new BadInputException("--cases", "must be at least 1, got " + cases);
+    if (cases < 1) throw new BadInputException("{cases}", "must be at least 1, got " + cases);
     checkSize(size);
     Files.createDirectories(out.resolve("img"));
     Files.createDirectories(out.resolve("label"));
     for (int c = 1; c <= cases; c++) {
       Path img = out.resolve("img").resolve(String.format("img%04d.nii.gz", c));
       Path lab = out.resolve("label").resolve(String.format("label%04d.nii.gz", c));
-      if (!overwrite && Files.exists(img)) throw new BadInputException(img, "already exists (use --overwrite to replace it)");
-      if (!overwrite && Files.exists(lab)) throw new BadInputException(lab, "already exists (use --overwrite to replace it)");
+      if (!overwrite && Files.exists(img)) throw new BadInputException(img, "already exists (use {overwrite} to replace it)");
+      if (!overwrite && Files.exists(lab)) throw new BadInputException(lab, "already exists (use {overwrite} to replace it)");
       Phantom p = generate(seed, c, size);
       NiftiWriter.write(p.image(), img, NiftiDatatype.INT16, overwrite);
       NiftiWriter.write(p.labels(), lab, NiftiDatatype.UINT8, overwrite);
@@ -51,7 +51,7 @@ public final class PhantomGenerator {
   }
 
   private static void checkSize(int size) throws BadInputException {
-    if (size < 32 || size > 1024) throw new BadInputException("--size", "must be 32 to 1024, got " + size);
+    if (size < 32 || size > 1024) throw new BadInputException("{size}", "must be 32 to 1024, got " + size);
   }
 
   /** The RAS grid a case is rendered on (cheap: nothing is rendered). */

@@ -24,13 +24,13 @@ public record Split(List<Dataset.Case> train, List<Dataset.Case> validation) {
    * validation (at least 1).
    */
   public static Split of(List<Dataset.Case> cases, String spec, long seed) throws IOException {
-    if (cases.size() < 2) throw new BadInputException("--split", "need at least 2 cases, have " + cases.size());
+    if (cases.size() < 2) throw new BadInputException("{split}", "need at least 2 cases, have " + cases.size());
     if (spec != null && spec.strip().startsWith("fold:")) return fold(cases, spec.strip(), seed);
     if (spec != null && spec.matches("\\s*\\d+\\s*/\\s*\\d+\\s*")) {
       String[] p = spec.split("/");
       int nTrain = Integer.parseInt(p[0].trim()), nVal = Integer.parseInt(p[1].trim());
       if (nTrain < 1 || nVal < 1 || nTrain + nVal > cases.size()) {
-        throw new BadInputException("--split", spec + " does not fit " + cases.size() + " cases");
+        throw new BadInputException("{split}", spec + " does not fit " + cases.size() + " cases");
       }
       return random(cases, nTrain, nVal, seed);
     }
@@ -41,10 +41,10 @@ public record Split(List<Dataset.Case> train, List<Dataset.Case> validation) {
 
   private static Split fold(List<Dataset.Case> cases, String spec, long seed) throws BadInputException {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("fold:\\s*(\\d+)\\s*/\\s*(\\d+)").matcher(spec);
-    if (!m.matches()) throw new BadInputException("--split", "expected fold:K/N, e.g. fold:0/5, not '" + spec + "'");
+    if (!m.matches()) throw new BadInputException("{split}", "expected fold:K/N, e.g. fold:0/5, not '" + spec + "'");
     int k = Integer.parseInt(m.group(1)), n = Integer.parseInt(m.group(2));
-    if (n < 2 || n > cases.size()) throw new BadInputException("--split", spec + ": need 2 to " + cases.size() + " folds for " + cases.size() + " cases");
-    if (k >= n) throw new BadInputException("--split", spec + ": folds are numbered 0 to " + (n - 1));
+    if (n < 2 || n > cases.size()) throw new BadInputException("{split}", spec + ": need 2 to " + cases.size() + " folds for " + cases.size() + " cases");
+    if (k >= n) throw new BadInputException("{split}", spec + ": folds are numbered 0 to " + (n - 1));
     List<Dataset.Case> sorted = new ArrayList<>(cases);
     sorted.sort((a, b) -> a.id().compareTo(b.id()));
     Collections.shuffle(sorted, new Random(seed));
@@ -70,7 +70,7 @@ public record Split(List<Dataset.Case> train, List<Dataset.Case> validation) {
   }
 
   private static Split fromFile(List<Dataset.Case> cases, Path file) throws IOException {
-    if (!Files.isRegularFile(file)) throw new BadInputException("--split", "expected N/M or a file of validation case ids; no such file: " + file);
+    if (!Files.isRegularFile(file)) throw new BadInputException("{split}", "expected N/M or a file of validation case ids; no such file: " + file);
     Set<String> ids = new LinkedHashSet<>();
     for (String line : Files.readAllLines(file)) {
       String t = line.strip();

@@ -21,13 +21,13 @@ public final class Devices {
     return switch (n) {
       case "cpu" -> Device.cpu();
       case "gpu" -> {
-        if (gpus == 0) throw new BadInputException("--device", "gpu requested but PyTorch sees no GPU (" + whyNoGpu() + ")");
+        if (gpus == 0) throw new BadInputException("{device}", "gpu requested but PyTorch sees no GPU (" + whyNoGpu() + ")");
         yield Device.gpu();
       }
       case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
       default -> {
-        if (n.matches("(gpu)?\\d+")) yield gpu(Integer.parseInt(n.replace("gpu", "")), gpus, "--device");
-        throw new BadInputException("--device", "unknown device '" + name + "' (cpu, gpu, a GPU index such as 1, or auto)");
+        if (n.matches("(gpu)?\\d+")) yield gpu(Integer.parseInt(n.replace("gpu", "")), gpus, "{device}");
+        throw new BadInputException("{device}", "unknown device '" + name + "' (cpu, gpu, a GPU index such as 1, or auto)");
       }
     };
   }
@@ -45,14 +45,14 @@ public final class Devices {
       String n = part.trim().toLowerCase(Locale.ROOT);
       Device d;
       if (n.equals("cpu")) d = Device.cpu();
-      else if (n.matches("(gpu)?\\d+")) d = gpu(Integer.parseInt(n.replace("gpu", "")), gpus, "--devices");
-      else throw new BadInputException("--devices", "'" + part.trim() + "' is neither a GPU index nor cpu (example: --devices 0,1)");
-      if (d.isGpu() && out.contains(d)) throw new BadInputException("--devices", "GPU " + d.getDeviceId() + " listed twice");
+      else if (n.matches("(gpu)?\\d+")) d = gpu(Integer.parseInt(n.replace("gpu", "")), gpus, "{devices}");
+      else throw new BadInputException("{devices}", "'" + part.trim() + "' is neither a GPU index nor cpu (example: {devices} 0,1)");
+      if (d.isGpu() && out.contains(d)) throw new BadInputException("{devices}", "GPU " + d.getDeviceId() + " listed twice");
       out.add(d);
     }
     boolean anyCpu = out.stream().anyMatch(d -> !d.isGpu());
     boolean anyGpu = out.stream().anyMatch(Device::isGpu);
-    if (anyCpu && anyGpu) throw new BadInputException("--devices", "mixes cpu and GPUs; list GPUs only (the CPU would hold every step back)");
+    if (anyCpu && anyGpu) throw new BadInputException("{devices}", "mixes cpu and GPUs; list GPUs only (the CPU would hold every step back)");
     return List.copyOf(out);
   }
 

@@ -44,7 +44,7 @@ public final class Experiment {
   public static List<ModelResult> run(List<Dataset.Source> data, Path out, ExperimentPlan plan, TrainingListener listener, PrintWriter err) throws IOException {
     Dataset dataset = Dataset.open(data);
     Split split = Split.of(dataset.cases(), plan.split(), plan.seed());
-    if (split.validation().isEmpty()) throw new BadInputException("--split", "leaves no validation cases");
+    if (split.validation().isEmpty()) throw new BadInputException("{split}", "leaves no validation cases");
     List<ModelResult> results = new ArrayList<>();
     for (String model : plan.models()) {
       Path dir = out.resolve("models").resolve(model);
@@ -111,7 +111,7 @@ public final class Experiment {
     Evaluator evaluator = new Evaluator(Evaluator.DEFAULT_NSD_TOLERANCE_MM, true);
     for (Dataset.Case c : cases) {
       Dataset.Loaded l = dataset.load(c);
-      Volume<IntType> pred = seg.segment(l.image(), seg.organs(), 8, true).labels();
+      Volume<IntType> pred = seg.segment(l.image(), seg.organs(), 8, true, org.medvlm.infer.SliceProgress.NONE).labels();
       if (predictions != null) {
         Files.createDirectories(predictions);
         org.medvlm.io.NiftiWriter.write(pred, predictions.resolve(c.id() + "_seg.nii.gz"), org.medvlm.io.NiftiDatatype.UINT8, true);

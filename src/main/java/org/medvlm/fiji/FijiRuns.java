@@ -20,7 +20,7 @@ final class FijiRuns {
     try {
       PluginContext.run(body);
     } catch (Exception | OutOfMemoryError e) {
-      fail(command, log, name + ": " + ErrorText.of(e), ErrorText.isBadInput(e) ? null : e);
+      fail(command, log, name + ": " + MacroKeys.message(e), ErrorText.isBadInput(e) ? null : e);
     }
   }
 

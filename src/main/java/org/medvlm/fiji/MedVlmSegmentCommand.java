@@ -8,6 +8,8 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
+import org.medvlm.infer.CancelToken;
+import org.scijava.app.StatusService;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -22,6 +24,8 @@ import org.scijava.plugin.Plugin;
 @Plugin(type = Command.class, menuPath = "Plugins>Med-VLM>Med-VLM Segment", headless = true)
 public class MedVlmSegmentCommand extends ContextCommand {
   @Parameter private LogService log;
+
+  @Parameter private StatusService status;
 
   @Parameter(persist = false, label = "CT image (else the input file)", required = false)
   private ImagePlus image;
@@ -74,9 +78,11 @@ public class MedVlmSegmentCommand extends ContextCommand {
       boolean fromFile = FijiRuns.path(input) != null;
       boolean fromImg = !fromFile && image == null && img != null;
       double[] voxel = SegmentAction.parseSpacing(spacing);
+      CancelToken cancel = new CancelToken();
+      FijiProgress progress = new FijiProgress("Med-VLM Segment", status::showProgress, status::showStatus, log::info, cancel);
       ImagePlus ct = fromFile ? null : fromImg ? ImgLib2Images.toImagePlus(img, voxel) : image;
       var r = SegmentAction.run(new SegmentAction.Request(ct, FijiRuns.path(input), organ, prompt, ModelLocator.resolve(FijiRuns.path(model), "medvlm"),
-          device, FijiRuns.path(output), voxel, true, FijiRuns.path(csv)), log::info);
+          device, FijiRuns.path(output), voxel, true, FijiRuns.path(csv)), log::info, progress, cancel);
       if (fromImg) labelsImg = ImgLib2Images.labels(r.labels());
       else labels = r.labels();
       FijiRuns.present(r, volumes, overlay && !fromImg);

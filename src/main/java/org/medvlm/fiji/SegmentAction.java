@@ -21,7 +21,11 @@ import org.medvlm.BadInputException;
 import org.medvlm.data.Organ;
 import org.medvlm.infer.CtCheck;
 import org.medvlm.device.Devices;
+import org.medvlm.infer.CancelToken;
+import org.medvlm.infer.SegmentJob;
+import org.medvlm.infer.SegmentRequest;
 import org.medvlm.infer.Segmenter;
+import org.medvlm.infer.VolumesTable;
 import org.medvlm.io.AtomicFiles;
 import org.medvlm.io.RunOutputs;
 import org.medvlm.io.NiftiDatatype;
@@ -66,11 +70,21 @@ public final class SegmentAction {
 
   private SegmentAction() {}
 
+  /** {@link #run(Request, Consumer, org.medvlm.infer.JobListener, CancelToken)} with progress in the ImageJ 1.x status bar and Esc to cancel. */
   public static Result run(Request r, Consumer<String> log) throws IOException {
-    if (r.model() == null) throw new BadInputException("model", "no model checkpoint given");
+    CancelToken cancel = new CancelToken();
+    return run(r, log, FijiProgress.imageJ1("Med-VLM", cancel), cancel);
+  }
+
+  /** Segments through the one segmentation job ({@link SegmentJob#segment}), progress to {@code progress}, stopped by {@code cancel}. */
+  public static Result run(Request r, Consumer<String> log, org.medvlm.infer.JobListener progress, CancelToken cancel) throws IOException {
+    if (r.model() == null) throw new BadInputException("{model}", "no model checkpoint given");
     if (!Files.exists(r.model())) throw new BadInputException(r.model(), "no such model file or training folder");
     boolean freeText = FREE_TEXT.equals(r.organ()) || (r.organ() == null && r.prompt() != null && !r.prompt().isBlank());
-    if (freeText && (r.prompt() == null || r.prompt().isBlank())) throw new BadInputException("prompt", "the prompt is empty");
+    List<Organ> organs = freeText || r.organ() == null || ALL.equals(r.organ()) ? null : List.of(Organ.parse(r.organ()));
+    SegmentRequest job = new SegmentRequest(r.model(), r.input(), r.output(), organs, freeText ? (r.prompt() == null ? "" : r.prompt()) : null, false,
+        r.device() == null ? "auto" : r.device().toLowerCase(Locale.ROOT), SegmentRequest.DEFAULT_BATCH, true, null, r.overwrite(), null, false);
+    job.check();
     List<Path> reads = java.util.Arrays.asList(r.input(), r.model(), sourceFile(r.image()));
     if (r.output() != null) RunOutputs.check(r.output(), r.overwrite(), reads, ".nii.gz", ".nii");
     if (r.volumesCsv() != null) RunOutputs.check(r.volumesCsv(), r.overwrite(), reads, ".csv");
@@ -80,44 +94,27 @@ public final class SegmentAction {
       ctImage = r.image();
       ct = ImagePlusVolumes.toVolume(ctImage, r.spacing());
     } else {
-      if (r.input() == null) throw new BadInputException("input", "no image is open and no input file or DICOM folder was given");
+      if (r.input() == null) throw new BadInputException("{input}", "no image is open and no input file or DICOM folder was given");
       if (!Files.exists(r.input())) throw new BadInputException(r.input(), "no such file or folder");
       ct = VolumeIO.readImage(r.input()); // labels are written on exactly this grid
       ctImage = ImagePlusVolumes.ctImage(ct, r.input().getFileName().toString());
     }
     CtCheck.requireHu(ct, ctImage.getTitle());
-    try (Segmenter seg = Segmenter.open(r.model(), Devices.parse(r.device() == null ? "auto" : r.device().toLowerCase(Locale.ROOT)))) {
+    try (Segmenter seg = Segmenter.open(r.model(), Devices.parse(job.device()))) {
       log.accept("Med-VLM: model " + seg.source() + " (" + seg.modelType() + ", " + seg.organs().size() + " organs)");
-      Volume<IntType> labels;
-      Map<Organ, Double> ml;
-      List<Organ> organs;
-      if (freeText) {
-        labels = seg.segmentPrompt(ct, r.prompt(), 8, true, w -> log.accept("Med-VLM: warning: " + w));
-        ml = Map.of();
-        organs = List.of();
-      } else {
-        organs = ALL.equals(r.organ()) || r.organ() == null ? seg.organs() : List.of(Organ.parse(r.organ()));
-        for (Organ o : organs) {
-          if (!seg.organs().contains(o)) {
-            throw new BadInputException("organ", "the model was not trained on the " + o.displayName() + " (it knows: "
-                + String.join(", ", seg.organs().stream().map(Organ::displayName).toList()) + ")");
-          }
-        }
-        Segmenter.Result res = seg.segment(ct, organs, 8, true);
-        labels = res.labels();
-        ml = res.volumesMl();
-      }
+      SegmentJob.Labels l = SegmentJob.segment(seg, ct, job, progress, cancel);
+      Volume<IntType> labels = l.labels();
       if (r.output() != null) {
         NiftiWriter.write(labels, r.output(), NiftiDatatype.UINT8, r.overwrite());
         log.accept("Med-VLM: wrote " + r.output());
       }
-      if (r.volumesCsv() != null) writeVolumesCsv(r.volumesCsv(), ctImage.getTitle(), ml, r.overwrite());
+      if (r.volumesCsv() != null) VolumesTable.write(r.volumesCsv(), Map.of(baseTitle(ctImage.getTitle()), l.volumesMl()), r.overwrite());
       Volume<IntType> shown = r.image() != null ? labels : Reorientation.to(ImagePlusVolumes.DISPLAY, labels.geometry(), labels.dims()).apply(labels);
       ImagePlus out = ImagePlusVolumes.labelImage(shown, baseTitle(ctImage.getTitle()) + (freeText ? "-prompt" : "-labels"));
       out.setLut(OrganColours.lut());
       out.setDisplayRange(0, 255);
-      nameLabels(out, organs, freeText ? r.prompt() : null);
-      return new Result(out, ml, ctImage);
+      nameLabels(out, freeText ? List.of() : l.volumesMl().keySet().stream().toList(), freeText ? r.prompt() : null);
+      return new Result(out, l.volumesMl(), ctImage);
     }
   }
 
@@ -194,15 +191,5 @@ public final class SegmentAction {
     return Path.of(fi.directory, fi.fileName);
   }
 
-  /** Writes organ volumes as CSV (image, organ id, organ, mL). */
-  public static void writeVolumesCsv(Path file, String image, Map<Organ, Double> ml, boolean overwrite) throws IOException {
-    StringBuilder b = new StringBuilder("image,organ_id,organ,volume_ml\n");
-    Map<Organ, Double> sorted = new LinkedHashMap<>(ml);
-    for (var e : sorted.entrySet()) {
-      b.append(image.replace(",", "_")).append(',').append(e.getKey().id()).append(',').append(e.getKey().key()).append(',')
-          .append(String.format(Locale.ROOT, "%.3f", e.getValue())).append('\n');
-    }
-    AtomicFiles.writeText(file, overwrite, b.toString());
-  }
 
 }

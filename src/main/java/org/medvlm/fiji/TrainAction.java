@@ -105,7 +105,7 @@ public final class TrainAction {
 
       @Override
       public void message(String text) {
-        host.log("Med-VLM training: " + text);
+        host.log("Med-VLM training: " + MacroKeys.in(text));
       }
 
       @Override

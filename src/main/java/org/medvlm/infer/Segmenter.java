@@ -16,13 +16,16 @@ import java.util.Map;
 import net.imglib2.type.numeric.integer.IntType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.medvlm.BadInputException;
+import org.medvlm.checkpoint.Checkpoint;
+import org.medvlm.checkpoint.CheckpointStore;
 import org.medvlm.data.Organ;
+import org.medvlm.model.vlm.MedVlmConfig;
 import org.medvlm.preprocess.LabelFusion;
 import org.medvlm.preprocess.PreparedVolume;
 import org.medvlm.preprocess.PreprocessConfig;
 import org.medvlm.preprocess.Preprocessor;
-import org.medvlm.train.Checkpoint;
-import org.medvlm.train.CheckpointStore;
+import org.medvlm.checkpoint.Checkpoint;
+import org.medvlm.checkpoint.CheckpointStore;
 import org.medvlm.train.MedVlmTask;
 import org.medvlm.model.vlm.MedVlmConfig;
 import org.medvlm.train.SegmentationTask;
@@ -35,7 +38,7 @@ import org.medvlm.volume.Volume;
  * come back on exactly the input's grid, in BTCV ids.
  */
 public final class Segmenter implements AutoCloseable {
-  private final SegmentationTask task;
+  private final SegmentationModel task;
   private final List<Organ> organs;
   private final Preprocessor preprocessor;
   private final NDManager manager;
@@ -45,7 +48,7 @@ public final class Segmenter implements AutoCloseable {
   /** Labels on the input grid and the volume of each requested organ in mL. */
   public record Result(Volume<IntType> labels, Map<Organ, Double> volumesMl) {}
 
-  private Segmenter(SegmentationTask task, List<Organ> organs, Preprocessor pre, NDManager manager, Path source) {
+  private Segmenter(SegmentationModel task, List<Organ> organs, Preprocessor pre, NDManager manager, Path source) {
     this.task = task;
     this.organs = organs;
     this.preprocessor = pre;
@@ -60,14 +63,13 @@ public final class Segmenter implements AutoCloseable {
     List<Organ> organs = new ArrayList<>();
     for (JsonElement e : c.meta().getAsJsonArray("organs")) organs.add(Organ.ofId(e.getAsInt())); // ids checked on opening
     PreprocessConfig pre;
-    SegmentationTask task;
+    SegmentationModel task;
     try {
       pre = PreprocessConfig.fromJson(c.meta().get("preprocess").toString());
-      task = switch (c.modelType()) {
-        case UNetTask.TYPE -> UNetTask.from(c.meta().getAsJsonObject("model"), organs, pre.size());
-        case MedVlmConfig.LARGE, MedVlmConfig.SMALL, MedVlmConfig.TINY -> MedVlmTask.from(c.meta().getAsJsonObject("model"), organs);
-        default -> throw new BadInputException(loaded.file(), "model type '" + c.modelType() + "' cannot be run by this version");
-      };
+      if (!UNetPredictor.TYPE.equals(c.modelType()) && !MedVlmConfig.VARIANTS.contains(c.modelType())) {
+        throw new BadInputException(loaded.file(), "model type '" + c.modelType() + "' cannot be run by this version");
+      }
+      task = SegmentationModel.fromCheckpoint(c.modelType(), c.meta().getAsJsonObject("model"), organs, pre.size());
     } catch (RuntimeException e) {
       throw new BadInputException(loaded.file(), "holds a " + c.modelType() + " checkpoint whose model or preprocessing description is damaged or of another version");
     }
@@ -98,11 +100,11 @@ public final class Segmenter implements AutoCloseable {
    * @param requested organs to keep (must be among {@link #organs()})
    * @param postprocess keep each organ's largest 3D component and fill its holes
    */
-  public Result segment(Volume<FloatType> ct, List<Organ> requested, int batchSize, boolean postprocess) throws BadInputException {
+  public Result segment(Volume<FloatType> ct, List<Organ> requested, int batchSize, boolean postprocess, SliceProgress progress) throws BadInputException {
     Devices.noGradientsOnThisThread();
     checkKnown(requested);
     PreparedVolume p = preprocessor.prepare(ct);
-    Volume<IntType> labels = task.predict(manager, ps, p, batchSize, requested);
+    Volume<IntType> labels = task.predict(manager, ps, p, batchSize, requested, progress);
     if (postprocess) PostProcess.apply(Volume.ints(labels), labels.dims(), requested.stream().mapToInt(Organ::id).toArray());
     return new Result(labels, volumesMl(labels, requested));
   }
@@ -111,16 +113,17 @@ public final class Segmenter implements AutoCloseable {
    * One binary mask (0/1) per organ on the input grid. Med-VLM decides each organ on its own
    * (masks may overlap); the U-Net's masks are the classes of its label map.
    */
-  public Map<Organ, Volume<IntType>> segmentEach(Volume<FloatType> ct, List<Organ> requested, int batchSize, boolean postprocess) throws BadInputException {
+  public Map<Organ, Volume<IntType>> segmentEach(Volume<FloatType> ct, List<Organ> requested, int batchSize, boolean postprocess, SliceProgress progress)
+      throws BadInputException {
     Devices.noGradientsOnThisThread();
     checkKnown(requested);
     PreparedVolume p = preprocessor.prepare(ct);
     Map<Organ, Volume<IntType>> out = new LinkedHashMap<>();
-    if (task instanceof MedVlmTask vlm) {
-      float[][] probs = vlm.probabilities(manager, ps, p, requested.stream().map(vlm::promptFor).toList(), batchSize);
+    if (task instanceof MedVlmPredictor vlm) {
+      float[][] probs = vlm.probabilities(manager, ps, p, requested.stream().map(vlm::promptFor).toList(), batchSize, progress);
       for (int k = 0; k < requested.size(); k++) out.put(requested.get(k), binary(p, probs[k], postprocess, requested.get(k)));
     } else {
-      Volume<IntType> labels = task.predict(manager, ps, p, batchSize, requested);
+      Volume<IntType> labels = task.predict(manager, ps, p, batchSize, requested, progress);
       int[] l = Volume.ints(labels);
       for (Organ o : requested) {
         int[] mask = new int[l.length];
@@ -134,19 +137,19 @@ public final class Segmenter implements AutoCloseable {
   }
 
   /** A binary mask (0/1) on the input grid for a free-text prompt (Med-VLM models only). */
-  public Volume<IntType> segmentPrompt(Volume<FloatType> ct, String prompt, int batchSize, boolean postprocess, java.util.function.Consumer<String> warnings)
-      throws BadInputException {
+  public Volume<IntType> segmentPrompt(Volume<FloatType> ct, String prompt, int batchSize, boolean postprocess, java.util.function.Consumer<String> warnings,
+      SliceProgress progress) throws BadInputException {
     Devices.noGradientsOnThisThread();
-    MedVlmTask vlm = promptable();
+    MedVlmPredictor vlm = promptable();
     vlm.checkPrompt(prompt).forEach(warnings);
     PreparedVolume p = preprocessor.prepare(ct);
-    return binary(p, vlm.probabilities(manager, ps, p, List.of(prompt), batchSize)[0], postprocess, null);
+    return binary(p, vlm.probabilities(manager, ps, p, List.of(prompt), batchSize, progress)[0], postprocess, null);
   }
 
   /** The Med-VLM task, or a clear error: free-text prompts need a Med-VLM model. */
-  public MedVlmTask promptable() throws BadInputException {
-    if (task instanceof MedVlmTask vlm) return vlm;
-    throw new BadInputException("--prompt", "free-text prompts need a Med-VLM model; " + source + " is a " + task.modelType());
+  public MedVlmPredictor promptable() throws BadInputException {
+    if (task instanceof MedVlmPredictor vlm) return vlm;
+    throw new BadInputException("{prompt}", "free-text prompts need a Med-VLM model; " + source + " is a " + task.modelType());
   }
 
   /** Probability slices to a 0/1 mask on the original grid: resized back, then above 0.5 ({@code organ} null for a free-text prompt). */
@@ -162,7 +165,7 @@ public final class Segmenter implements AutoCloseable {
   private void checkKnown(List<Organ> requested) throws BadInputException {
     for (Organ o : requested) {
       if (!organs.contains(o)) {
-        throw new BadInputException("--organs", "the model was trained for " + names(organs) + ", not " + o.key());
+        throw new BadInputException("{organs}", "the model was not trained on the " + o.displayName() + " (it knows: " + names(organs) + ")");
       }
     }
   }
@@ -192,7 +195,7 @@ public final class Segmenter implements AutoCloseable {
   }
 
   private static String names(List<Organ> organs) {
-    return String.join(", ", organs.stream().map(Organ::key).toList());
+    return String.join(", ", organs.stream().map(Organ::displayName).toList());
   }
 
   @Override

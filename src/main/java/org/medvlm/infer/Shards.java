@@ -41,9 +41,9 @@ public final class Shards {
   /** Parses {@code I/N} (0 <= I < N). */
   public static Shard parse(String spec) throws BadInputException {
     Matcher m = Pattern.compile("\\s*(\\d{1,6})\\s*/\\s*(\\d{1,6})\\s*").matcher(spec);
-    if (!m.matches()) throw new BadInputException("--shard", "expected I/N such as 0/8 (task I of N, 0-based), not '" + spec + "'");
+    if (!m.matches()) throw new BadInputException("{shard}", "expected I/N such as 0/8 (task I of N, 0-based), not '" + spec + "'");
     int i = Integer.parseInt(m.group(1)), n = Integer.parseInt(m.group(2));
-    if (n < 1 || i >= n) throw new BadInputException("--shard", spec + ": the task index must be 0 to N-1");
+    if (n < 1 || i >= n) throw new BadInputException("{shard}", spec + ": the task index must be 0 to N-1");
     return new Shard(i, n);
   }
 
@@ -77,7 +77,7 @@ public final class Shards {
         }
       }
     }
-    if (count < 0) throw new BadInputException(dir, "holds no volumes.shard-I-of-N.csv tables (segment with --shard I/N first)");
+    if (count < 0) throw new BadInputException(dir, "holds no volumes.shard-I-of-N.csv tables (segment with {shard} I/N first)");
     TreeSet<Integer> missing = new TreeSet<>();
     for (int i = 0; i < count; i++) if (!byIndex.containsKey(i)) missing.add(i);
     if (!missing.isEmpty()) {

@@ -130,7 +130,7 @@ public final class AtomicFiles {
   public static void checkWritable(Path target, boolean overwrite) throws BadInputException {
     Path abs = target.toAbsolutePath();
     if (Files.isDirectory(abs)) throw new BadInputException(target, "is a folder, expected a file name");
-    if (Files.exists(abs) && !overwrite) throw new BadInputException(target, "already exists (use --overwrite to replace it)");
+    if (Files.exists(abs) && !overwrite) throw new BadInputException(target, "already exists (use {overwrite} to replace it)");
     Path dir = abs.getParent();
     if (dir == null || !Files.isDirectory(dir)) throw new BadInputException(target, "folder does not exist: " + dir);
     if (!Files.isWritable(dir)) throw new BadInputException(target, "cannot write here: permission denied");

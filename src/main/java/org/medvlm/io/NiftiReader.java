@@ -153,7 +153,7 @@ public final class NiftiReader {
     double err = g.orthonormalityError();
     if (err > 1e-4 && !options.acceptNonOrthonormal()) {
       throw new BadInputException(file, String.format(java.util.Locale.ROOT,
-          "direction matrix is not orthonormal (error %.3g): the grid is sheared or degenerate; accept it explicitly with --accept-nonorthonormal (info, convert, segment)", err));
+          "direction matrix is not orthonormal (error %.3g): the grid is sheared or degenerate; accept it explicitly with {accept-nonorthonormal} (info, convert, segment)", err));
     }
     return g;
   }

@@ -79,7 +79,7 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   public Encoded encode(String prompt) throws BadInputException {
-    if (prompt == null || prompt.isBlank()) throw new BadInputException("prompt", "the text is empty");
+    if (prompt == null || prompt.isBlank()) throw new BadInputException("{prompt}", "the text is empty");
     Encoding e = tokenizer.encode(prompt);
     return new Encoded(e.getIds(), e.exceedMaxLength());
   }

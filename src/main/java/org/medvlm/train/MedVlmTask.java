@@ -20,6 +20,8 @@ import java.util.function.Consumer;
 import net.imglib2.type.numeric.integer.IntType;
 import org.medvlm.BadInputException;
 import org.medvlm.data.Organ;
+import org.medvlm.infer.MedVlmPredictor;
+import org.medvlm.infer.Prediction;
 import org.medvlm.data.PromptLibrary;
 import org.medvlm.model.vlm.BertEncoder;
 import org.medvlm.model.vlm.MaskDecoder;
@@ -35,41 +37,25 @@ import org.medvlm.weights.EncoderCheckpoint;
 import org.medvlm.weights.VitCheckpoint;
 
 /**
- * Med-VLM as a {@link SegmentationTask}. Training pairs every slice with each organ present in
- * it (its binary mask) and with a seeded share of the absent organs (an empty mask), each with a
- * phrasing drawn from the prompt library; the loss is BCE + soft Dice on the masks plus BCE on
- * the presence score. Prediction encodes each slice once, each organ's canonical prompt once,
- * decodes every (slice, organ) pair and fuses them into one BTCV label map: a pixel takes the
- * organ of highest probability above 0.5 among the organs whose presence score is above 0.5.
+ * Training of Med-VLM ({@link MedVlmPredictor}). Training pairs every slice with each organ
+ * present in it (its binary mask) and with a seeded share of the absent organs (an empty mask),
+ * each with a phrasing drawn from the prompt library; the loss is BCE + soft Dice on the masks plus
+ * BCE on the presence score, plus the prompt-organ loss. Validation goes through the predictor.
  */
 public final class MedVlmTask implements SegmentationTask {
+  private final MedVlmPredictor predictor;
   private final MedVlm model;
   private final List<Organ> organs;
-  private final TextTokenizer tokenizer;
   private final PromptLibrary prompts;
   private final float absentShare;
   private final boolean trainEncoders;
-  private final Map<String, long[]> tokenCache = new HashMap<>();
-  /**
-   * Inference decodes (slice, prompt) pairs in chunks of this budget over the image width: 16 pairs
-   * for Small (width 192), 4 for Large (768). Bounds the per-pair memory; for Large 4 rather than
-   * 16 pairs also ran faster (334 s against 380 s per 200-slice volume; peak RSS 7.2 against 9.3 GB).
-   */
-  static final int PAIR_WIDTH_BUDGET = 16 * 192;
   private Pretrained pretrained;
   private float[] organWeights;
-  private Consumer<String> warnings = m -> {};
 
   public MedVlmTask(MedVlmConfig config, List<Organ> organs, TextTokenizer tokenizer, PromptLibrary prompts, float absentShare, boolean trainEncoders) {
-    if (tokenizer.vocabularySize() > config.bert().vocabSize()) {
-      throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabularySize() + " tokens, the text encoder " + config.bert().vocabSize());
-    }
-    if (tokenizer.maxLength() > config.bert().maxPositions()) {
-      throw new IllegalArgumentException("the tokenizer's maximum " + tokenizer.maxLength() + " exceeds the text encoder's " + config.bert().maxPositions() + " positions");
-    }
-    this.model = new MedVlm(config);
+    this.predictor = new MedVlmPredictor(config, organs, tokenizer, prompts);
+    this.model = predictor.block();
     this.organs = List.copyOf(organs);
-    this.tokenizer = tokenizer;
     this.prompts = prompts;
     this.absentShare = absentShare;
     this.trainEncoders = trainEncoders;
@@ -106,7 +92,7 @@ public final class MedVlmTask implements SegmentationTask {
     int vocab;
     if (weights.text() != null) {
       try (EncoderCheckpoint ck = EncoderCheckpoint.open(weights.text())) {
-        if (!(ck instanceof BertCheckpoint b)) throw new BadInputException(ck.file(), "is an image encoder (" + ck.describe() + "), given as --text-weights");
+        if (!(ck instanceof BertCheckpoint b)) throw new BadInputException(ck.file(), "is an image encoder (" + ck.describe() + "), given as {text-weights}");
         b.checkFits(variant, wanted.bert());
         vocab = b.architecture().vocabSize();
         tokenizer = TextTokenizer.besideWeights(weights.text(), Math.min(maxTokens, b.architecture().maxPositions()));
@@ -120,7 +106,7 @@ public final class MedVlmTask implements SegmentationTask {
     }
     if (weights.image() != null) {
       try (EncoderCheckpoint ck = EncoderCheckpoint.open(weights.image())) {
-        if (!(ck instanceof VitCheckpoint v)) throw new BadInputException(ck.file(), "is a text encoder (" + ck.describe() + "), given as --image-weights");
+        if (!(ck instanceof VitCheckpoint v)) throw new BadInputException(ck.file(), "is a text encoder (" + ck.describe() + "), given as {image-weights}");
         v.checkFits(variant, wanted.vit());
       }
     }
@@ -146,51 +132,20 @@ public final class MedVlmTask implements SegmentationTask {
     return done;
   }
 
-  /** Rebuilds the task from {@link #describe()}. */
-  public static MedVlmTask from(JsonObject d, List<Organ> organs) throws java.io.IOException {
-    MedVlmConfig config = MedVlmConfig.fromJson(d.getAsJsonObject("config"));
-    TextTokenizer tok = TextTokenizer.fromJson(d.get("tokenizer").getAsString(), d.get("max_tokens").getAsInt());
-    Map<Organ, List<String>> canonical = new LinkedHashMap<>();
-    for (var e : d.getAsJsonObject("prompts").entrySet()) {
-      canonical.put(Organ.ofId(Integer.parseInt(e.getKey())), List.of(e.getValue().getAsString()));
-    }
-    return new MedVlmTask(config, organs, tok, PromptLibrary.of(canonical), d.get("absent_share").getAsFloat(), d.get("train_encoders").getAsBoolean());
-  }
-
-  public MedVlm model() {
-    return model;
+  @Override
+  public MedVlmPredictor model() {
+    return predictor;
   }
 
   /** Where warnings (such as truncated prompts) go. */
   public void onWarning(Consumer<String> sink) {
-    warnings = sink;
+    predictor.onWarning(sink);
   }
 
-  @Override
-  public String modelType() {
-    return model.config().variant();
-  }
-
-  @Override
-  public Block block() {
-    return model;
-  }
-
-  @Override
-  public Shape inputShape(int batch) {
-    int s = model.config().vit().imageSize();
-    return new Shape(batch, model.config().channels(), s, s);
-  }
-
+  /** The predictor's description and the training settings stored beside it. */
   @Override
   public JsonObject describe() {
-    JsonObject o = new JsonObject();
-    o.add("config", model.config().toJson());
-    o.addProperty("tokenizer", tokenizer.json());
-    o.addProperty("max_tokens", tokenizer.maxLength());
-    JsonObject canonical = new JsonObject();
-    for (Organ organ : organs) canonical.addProperty(Integer.toString(organ.id()), prompts.canonical(organ));
-    o.add("prompts", canonical);
+    JsonObject o = predictor.describe();
     o.addProperty("absent_share", absentShare);
     o.addProperty("train_encoders", trainEncoders);
     return o;
@@ -202,14 +157,17 @@ public final class MedVlmTask implements SegmentationTask {
   }
 
   /**
-   * The detail path, a convolutional U-Net, learns at {@link MedVlm#DETAIL_LR_SCALE} times the base
+   * The detail path, a convolutional U-Net, learns at {@link #DETAIL_LR_SCALE} times the base
    * rate: the transformers' rate (at most 3e-4 for Small) is a tenth of what our U-Net baseline
    * trains at (3e-3).
    */
   @Override
   public float learningRateScale(ai.djl.nn.Parameter parameter) {
-    return model.isDetailParameter(parameter) ? MedVlm.DETAIL_LR_SCALE : 1f;
+    return model.isDetailParameter(parameter) ? DETAIL_LR_SCALE : 1f;
   }
+
+  /** How much faster than the base learning rate the detail path (a convolutional U-Net) trains. */
+  static final float DETAIL_LR_SCALE = 10f;
 
   /** Transformers train with clipped gradients (global norm 1, as ViT and BERT were trained). */
   @Override
@@ -304,7 +262,7 @@ public final class MedVlmTask implements SegmentationTask {
       textIndex[i] = at;
       imageIndex[i] = p.slice();
     }
-    Text text = encodeText(m, ps, unique, training);
+    MedVlmPredictor.Text text = predictor.encodeText(m, ps, unique, training);
     MedVlm.ImageFeatures features = model.encodeImages(ps, images, training);
     NDArray textAt = m.create(textIndex);
     MaskDecoder.Output out = model.decode(ps, features, m.create(imageIndex), text.output(), text.mask(), textAt, training);
@@ -339,181 +297,33 @@ public final class MedVlmTask implements SegmentationTask {
     return inter.mul(2).add(1).div(denom.add(1)).neg().add(1);
   }
 
-  /** Encoded prompts: token states, pooled vectors and the padding mask. */
-  private record Text(BertEncoder.Output output, NDArray mask) {}
-
-  private Text encodeText(NDManager m, ParameterStore ps, List<String> texts, boolean training) {
-    List<long[]> ids = new ArrayList<>();
-    int len = 0;
-    for (String t : texts) {
-      long[] e = tokens(t);
-      ids.add(e);
-      len = Math.max(len, e.length);
-    }
-    long[] flat = new long[texts.size() * len];
-    float[] mask = new float[texts.size() * len];
-    for (int i = 0; i < ids.size(); i++) {
-      long[] e = ids.get(i);
-      System.arraycopy(e, 0, flat, i * len, e.length);
-      for (int k = 0; k < e.length; k++) mask[i * len + k] = 1;
-    }
-    NDArray idArray = m.create(flat, new Shape(texts.size(), len));
-    NDArray maskArray = m.create(mask, new Shape(texts.size(), len));
-    return new Text(model.encodeText(ps, idArray, maskArray, training), maskArray);
-  }
-
-  private long[] tokens(String prompt) {
-    return tokenCache.computeIfAbsent(prompt, p -> {
-      try {
-        TextTokenizer.Encoded e = tokenizer.encode(p);
-        if (e.truncated()) warnings.accept("prompt truncated to the text encoder's " + tokenizer.maxLength() + " tokens: \"" + p + "\"");
-        return e.ids();
-      } catch (BadInputException ex) {
-        throw new IllegalArgumentException(ex.getMessage(), ex);
-      }
-    });
-  }
-
-  /** Checks a user's prompt (empty, too long) before a run; returns the warnings it raises. */
-  public List<String> checkPrompt(String prompt) throws BadInputException {
-    TextTokenizer.Encoded e = tokenizer.encode(prompt);
-    return e.truncated() ? List.of("prompt truncated to the text encoder's " + tokenizer.maxLength() + " tokens") : List.of();
-  }
-
   /**
    * The BTCV id (0 = none) that the training-only prompt head reads in a phrasing: how a trained
    * model has learnt to tell the organs' prompts apart.
    */
   int organNamedBy(NDManager manager, ParameterStore ps, String prompt) {
     try (NDManager m = manager.newSubManager()) {
-      Text text = encodeText(m, ps, List.of(prompt), false);
+      MedVlmPredictor.Text text = predictor.encodeText(m, ps, List.of(prompt), false);
       return (int) model.promptOrganLogits(ps, text.output().pooled(), false).argMax(1).getLong(0);
     }
   }
 
-  /** The prompt used for an organ at inference (the first phrasing of the training library). */
-  public String promptFor(Organ organ) {
-    return prompts.canonical(organ);
-  }
-
+  /** The prediction of every organ and the validation loss of every pair, from the same forward passes. */
   @Override
-  public Volume<IntType> predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
-    return run(manager, ps, v, batchSize, false).labels();
+  public Prediction validate(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
+    return predictor.validate(manager, ps, v, batchSize, MedVlmTask::chunkLoss);
   }
 
-  @Override
-  public Validation validate(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize) {
-    return run(manager, ps, v, batchSize, true);
-  }
-
-  @Override
-  public Volume<IntType> predict(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize, List<Organ> requested) {
-    for (Organ o : requested) if (!organs.contains(o)) throw new IllegalArgumentException("the model was not trained for " + o.key());
-    Fusion fusion = new Fusion(v, requested);
-    decodeVolume(manager, ps, v, requested.stream().map(prompts::canonical).toList(), null, batchSize, fusion);
-    return fusion.onOriginal.toOriginal();
-  }
-
-  /** Where decoded probability maps go: the map of prompt {@code k} on slice {@code z} is {@code p[from, from + S^2)}. */
-  private interface Sink {
-    void accept(int k, int z, float[] p, int from);
-  }
-
-  /**
-   * One BTCV label map fused from the organs' maps as they are decoded (a pixel takes the most
-   * probable organ above 0.5; the first on ties), so the volume's 13 maps are never all held:
-   * on the model's grid, and on the original grid from the resized-back maps.
-   */
-  private static final class Fusion implements Sink {
-    private final float[] best;
-    private final int[] labels;
-    private final LabelFusion onOriginal;
-    private final int[] ids;
-    private final int s2;
-
-    Fusion(PreparedVolume v, List<Organ> organs) {
-      s2 = v.size() * v.size();
-      best = new float[v.depth() * s2];
-      java.util.Arrays.fill(best, 0.5f);
-      labels = new int[best.length];
-      onOriginal = LabelFusion.ofProbabilities(v.mapping());
-      ids = organs.stream().mapToInt(Organ::id).toArray();
-    }
-
-    @Override
-    public void accept(int k, int z, float[] p, int from) {
-      onOriginal.add(ids[k], z, p, from);
-      int base = z * s2;
-      for (int i = 0; i < s2; i++) {
-        float q = p[from + i];
-        if (q > best[base + i]) {
-          best[base + i] = q;
-          labels[base + i] = ids[k];
-        }
-      }
-    }
-  }
-
-  private Validation run(NDManager manager, ParameterStore ps, PreparedVolume v, int batchSize, boolean withLoss) {
-    Fusion fusion = new Fusion(v, organs);
-    Decoded d = decodeVolume(manager, ps, v, organs.stream().map(prompts::canonical).toList(), withLoss ? organs : null, batchSize, fusion);
-    return new Validation(fusion.labels, fusion.onOriginal.toOriginal(), d.lossSum(), d.batches());
-  }
-
-  private NDArray slices(NDManager m, PreparedVolume v, int z0, int n) {
-    int c = v.contextSlices();
-    int s2 = v.size() * v.size();
-    float[] x = new float[n * c * s2];
-    for (int k = 0; k < n; k++) System.arraycopy(v.input(z0 + k), 0, x, k * c * s2, c * s2);
-    return m.create(x, new Shape(n, c, v.size(), v.size()));
-  }
-
-  /**
-   * Per-prompt probability maps {@code [prompt][slice * S^2 + pixel]} for a prepared volume: the
-   * image encoder runs once per batch of slices, each prompt is encoded once; a prompt's map is 0
-   * on slices where its presence score is below 0.5.
-   */
-  public float[][] probabilities(NDManager manager, ParameterStore ps, PreparedVolume v, List<String> texts, int batchSize) {
-    int s2 = v.size() * v.size();
-    float[][] out = new float[texts.size()][v.depth() * s2];
-    decodeVolume(manager, ps, v, texts, null, batchSize, (k, z, p, from) -> System.arraycopy(p, from, out[k], z * s2, s2));
-    return out;
-  }
-
-  /** The validation loss when the prompts are those of {@code lossOrgans}. */
-  private record Decoded(double lossSum, int batches) {}
-
-  /**
-   * Mask probabilities of attended pairs of one slice, one S^2 map after the other: a pair whose
-   * presence score is below 0.5 gets an empty map without running the upsampling at all (the
-   * most expensive part of decoding, and most organs are absent from most slices).
-   */
-  private float[] presentMasks(NDManager chunk, ParameterStore ps, MaskDecoder.Attended a, List<NDArray> details, int s2) {
-    boolean[] present = Activation.sigmoid(a.presence()).gte(0.5f).toBooleanArray();
-    long[] keep = java.util.stream.IntStream.range(0, present.length).filter(j -> present[j]).asLongStream().toArray();
-    float[] p = new float[present.length * s2];
-    if (keep.length == 0) return p;
-    MaskDecoder.Attended kept = keep.length == present.length ? a : a.select(chunk.create(keep));
-    float[] maps = Activation.sigmoid(model.masks(ps, kept, details, false)).toFloatArray();
-    for (int k = 0; k < keep.length; k++) System.arraycopy(maps, k * s2, p, (int) keep[k] * s2, s2);
-    return p;
-  }
-
-  /** A validated chunk: its loss (mean over its pairs) and its maps, zero where the presence score says absent. */
-  private record Validated(double loss, float[] maps) {}
-
-  /** Validation decodes every pair of a chunk of one slice: the loss needs all masks. */
-  private Validated validateChunk(NDManager chunk, ParameterStore ps, MaskDecoder.Attended a, List<NDArray> details, int[] labels, List<Organ> chunkOrgans, int s2) {
+  /** The unweighted loss of a validation chunk of one slice's pairs, the mean over its pairs. */
+  private static double chunkLoss(NDManager chunk, MaskDecoder.Output o, int[] labels, List<Organ> chunkOrgans) {
     int m = chunkOrgans.size();
-    MaskDecoder.Output o = new MaskDecoder.Output(model.masks(ps, a, details, false), a.presence());
+    int s2 = (int) (o.masks().getShape().get(1) * o.masks().getShape().get(2));
     float[] target = new float[m * s2];
     float[] presence = new float[m];
     float[] weight = new float[m];
     java.util.Arrays.fill(weight, 1f);
     for (int i = 0; i < m; i++) markTarget(labels, chunkOrgans.get(i).id(), i, s2, target, presence);
-    double loss = lossOf(chunk, o, target, presence, weight).getFloat();
-    NDArray present = Activation.sigmoid(o.presence()).gte(0.5f).toType(o.masks().getDataType(), false);
-    return new Validated(loss, Activation.sigmoid(o.masks()).mul(present.reshape(-1, 1, 1)).toFloatArray());
+    return lossOf(chunk, o, target, presence, weight).getFloat();
   }
 
   /** Pair {@code i}'s target: its mask (the pixels of organ {@code id} in {@code labels}) and whether the organ is there. */
@@ -524,67 +334,5 @@ public final class MedVlmTask implements SegmentationTask {
         presence[i] = 1;
       }
     }
-  }
-
-  /**
-   * Decodes every (slice, prompt) pair of a volume into {@code sink}, in slice order and, per
-   * slice, prompt order. The image encoder runs per batch of slices; the mixer and decoder per
-   * slice, on its prompts in chunks of at most {@link #PAIR_WIDTH_BUDGET} / image width pairs,
-   * each chunk in a manager of its own (its full-resolution maps are freed with it). The slice's
-   * detail maps are broadcast over its prompts rather than copied per pair.
-   */
-  private Decoded decodeVolume(NDManager manager, ParameterStore ps, PreparedVolume v, List<String> texts, List<Organ> lossOrgans, int batchSize, Sink sink) {
-    int s2 = v.size() * v.size();
-    int prompts = texts.size();
-    int chunks = (prompts + maxPairsPerChunk() - 1) / maxPairsPerChunk(); // even chunks: 13 prompts at most 4 a chunk -> 4 + 3 + 3 + 3
-    double lossSum = 0;
-    int batches = 0;
-    try (NDManager shared = manager.newSubManager()) {
-      Text text = encodeText(shared, ps, texts, false);
-      for (int z0 = 0; z0 < v.depth(); z0 += batchSize) {
-        int n = Math.min(batchSize, v.depth() - z0);
-        try (NDManager step = shared.newSubManager()) {
-          MedVlm.ImageFeatures features = model.encodeImages(ps, slices(step, v, z0, n), false);
-          double batchLoss = 0;
-          for (int j = 0; j < n; j++) {
-            int z = z0 + j;
-            for (int c = 0; c < chunks; c++) {
-              int k0 = c * prompts / chunks;
-              int m = (c + 1) * prompts / chunks - k0;
-              try (NDManager chunk = step.newSubManager()) {
-                long[] imageIndex = new long[m];
-                long[] textIndex = new long[m];
-                for (int i = 0; i < m; i++) {
-                  imageIndex[i] = j;
-                  textIndex[i] = k0 + i;
-                }
-                List<NDArray> details = features.detailsOf(j);
-                details.forEach(d -> d.attach(chunk));
-                MaskDecoder.Attended a = model.attend(ps, features, chunk.create(imageIndex), text.output(), text.mask(), chunk.create(textIndex), false);
-                float[] p;
-                if (lossOrgans != null) {
-                  Validated r = validateChunk(chunk, ps, a, details, v.labelSlice(z), lossOrgans.subList(k0, k0 + m), s2);
-                  batchLoss += r.loss() * m / (n * prompts); // the batch's mean over its pairs
-                  p = r.maps();
-                } else {
-                  p = presentMasks(chunk, ps, a, details, s2);
-                }
-                for (int i = 0; i < m; i++) sink.accept(k0 + i, z, p, i * s2);
-              }
-            }
-          }
-          if (lossOrgans != null) {
-            lossSum += batchLoss;
-            batches++;
-          }
-        }
-      }
-    }
-    return new Decoded(lossSum, batches);
-  }
-
-  /** How many (slice, prompt) pairs the mixer and decoder take at a time at inference. */
-  private int maxPairsPerChunk() {
-    return Math.max(1, PAIR_WIDTH_BUDGET / model.config().vit().dim());
   }
 }

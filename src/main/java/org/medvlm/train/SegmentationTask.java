@@ -8,26 +8,40 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import java.util.List;
 import net.imglib2.type.numeric.integer.IntType;
-import org.medvlm.data.Organ;
+import org.medvlm.infer.Prediction;
+import org.medvlm.infer.SegmentationModel;
+import org.medvlm.infer.SliceProgress;
 import org.medvlm.preprocess.Augmenter;
 import org.medvlm.preprocess.PreparedVolume;
 import org.medvlm.volume.Volume;
 
 /**
- * What the {@link Trainer} needs from a model: its block, a loss on a batch of samples, and a
- * prediction of a prepared volume as BTCV labels. The U-Net and Med-VLM implement it.
+ * What the {@link Trainer} needs from a model: the model itself ({@link #model()}, which also
+ * predicts), a loss on a batch of samples, and validation through the model's prediction. The
+ * U-Net and Med-VLM implement it.
  */
 public interface SegmentationTask {
-  /** "unet", "medvlm-small", ... as stored in checkpoints. */
-  String modelType();
+  /** The model being trained: its block, description and prediction. */
+  SegmentationModel model();
 
-  Block block();
+  /** "unet", "medvlm-small", ... as stored in checkpoints. */
+  default String modelType() {
+    return model().modelType();
+  }
+
+  default Block block() {
+    return model().block();
+  }
 
   /** Input shape for initialising the block with a given batch size. */
-  Shape inputShape(int batch);
+  default Shape inputShape(int batch) {
+    return model().inputShape(batch);
+  }
 
-  /** Model settings for the checkpoint (enough to rebuild the block). */
-  JsonObject describe();
+  /** Model settings for the checkpoint (enough to rebuild the block), with any training settings stored beside them. */
+  default JsonObject describe() {
+    return model().describe();
+  }
 
   /** How much faster than the base learning rate a trainable parameter learns (1 = at the base rate). */
   default float learningRateScale(ai.djl.nn.Parameter parameter) {
@@ -63,32 +77,11 @@ public interface SegmentationTask {
    */
   NDArray loss(NDManager step, Replicas replicas, List<Augmenter.Sample> batch, boolean training);
 
-  /**
-   * BTCV labels of a prepared volume on its original grid: the model's score maps are resized
-   * back before they are compared ({@link org.medvlm.preprocess.LabelFusion}).
-   */
-  Volume<IntType> predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize);
-
-  /**
-   * Labels for only the {@code requested} organs (others background). Models that segment
-   * one organ per pass (Med-VLM) save the work for the rest; others predict all and filter.
-   */
-  default Volume<IntType> predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize, List<Organ> requested) {
-    Volume<IntType> labels = predict(manager, ps, volume, batchSize);
-    boolean[] keep = new boolean[Organ.MAX_ID + 1];
-    for (var o : requested) keep[o.id()] = true;
-    int[] l = Volume.ints(labels);
-    for (int i = 0; i < l.length; i++) if (!keep[l[i]]) l[i] = 0;
-    return labels;
+  /** BTCV labels of every organ of a prepared volume on its original grid ({@link SegmentationModel#predict}). */
+  default Volume<IntType> predict(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize) {
+    return model().predict(manager, ps, volume, batchSize, model().organs(), SliceProgress.NONE);
   }
 
-  /**
-   * Label slices at the model's resolution ({@code depth x size x size}, each pixel decided on
-   * the model's own grid), the labels on the original grid as {@link #predict} gives them, and the
-   * summed loss of {@code batches} batches against the volume's own labels.
-   */
-  record Validation(int[] slices, Volume<IntType> labels, double lossSum, int batches) {}
-
-  /** {@link #predict} and the loss from the same forward passes (inference mode), for validation. */
-  Validation validate(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize);
+  /** The prediction and the loss from the same forward passes (inference mode), for validation. */
+  Prediction validate(NDManager manager, ParameterStore ps, PreparedVolume volume, int batchSize);
 }

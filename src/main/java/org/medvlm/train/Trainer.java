@@ -1,5 +1,7 @@
 package org.medvlm.train;
 
+import org.medvlm.checkpoint.CheckpointStore;
+import org.medvlm.checkpoint.Checkpoint;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
@@ -78,7 +80,7 @@ public final class Trainer {
   public Result run(Dataset dataset, Split split, boolean resume) throws IOException {
     CheckpointStore store = new CheckpointStore(out);
     if (!resume && store.hasLatest()) {
-      throw new BadInputException(out, "already holds a training run; use --resume to continue it or choose another --out");
+      throw new BadInputException(out, "already holds a training run; use {resume} to continue it or choose another {out}");
     }
     // every case is read and checked before anything is written: a bad file leaves no output folder
     Preprocessor pre = new Preprocessor(config.preprocess());
@@ -191,7 +193,7 @@ public final class Trainer {
         if (s < steps) {
           // stopped mid-epoch (cancel, or a scheduler's warning signal): save where we are
           store.saveLatest(checkpoint(epoch - 1, opt, history, new Partial(epoch, s, lossSum, lossCount, skipped, seconds)));
-          listener.message("stopped at step " + s + " of " + steps + " in epoch " + (epoch + 1) + "; checkpoint saved, continue with --resume (Resume in the Fiji dialogs)");
+          listener.message("stopped at step " + s + " of " + steps + " in epoch " + (epoch + 1) + "; checkpoint saved, continue with {resume}");
           break;
         }
         if (skipped > 0) {
@@ -204,7 +206,7 @@ public final class Trainer {
         LearningCurves.write(out, history);
         listener.epoch(m, best);
         if (listener.cancelled()) {
-          listener.message("stopped after epoch " + (epoch + 1) + "; continue with --resume (Resume in the Fiji dialogs)");
+          listener.message("stopped after epoch " + (epoch + 1) + "; continue with {resume}");
           break;
         }
       }
@@ -268,7 +270,7 @@ public final class Trainer {
     int lossCount = 0;
     for (ValCase v : val) {
       PreparedVolume p = v.prepared();
-      SegmentationTask.Validation result = task.validate(root, ps, p, config.batchSize());
+      org.medvlm.infer.Prediction result = task.validate(root, ps, p, config.batchSize());
       lossSum += result.lossSum();
       lossCount += result.batches();
       int[] pred = result.slices();
@@ -368,7 +370,7 @@ public final class Trainer {
     if (partial != null) meta.add("partial_epoch", GSON.toJsonTree(partial));
     meta.addProperty("djl_version", Engine.getDjlVersion());
     meta.addProperty("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
-    return Checkpoint.of(task, config.organs(), config.preprocess(), meta, opt.state().encode());
+    return Checkpoint.of(task.modelType(), task.describe(), task.block(), config.organs(), config.preprocess(), meta, opt.state().encode());
   }
 
   private void restoreWeights(Checkpoint.OnDisk c, NDManager root) throws IOException {

@@ -78,18 +78,18 @@ public final class TrainingRun {
   public static Trainer.Result run(Options o, TrainingListener listener, PrintWriter err) throws IOException {
     boolean vlm = MedVlmConfig.VARIANTS.contains(o.model);
     if (!UNetTask.TYPE.equals(o.model) && !vlm) {
-      throw new BadInputException("--model", "unknown model '" + o.model + "' (available: unet, " + String.join(", ", MedVlmConfig.VARIANTS) + ")");
+      throw new BadInputException("{model}", "unknown model '" + o.model + "' (available: unet, " + String.join(", ", MedVlmConfig.VARIANTS) + ")");
     }
-    if (o.data == null) throw new BadInputException("--data", "a dataset folder is required");
+    if (o.data == null) throw new BadInputException("{data}", "a dataset folder is required");
     if (!vlm && (o.imageWeights != null || o.textWeights != null || o.trainEncoders || o.promptFile != null || o.lenient)) {
-      throw new BadInputException("--model", "--image-weights, --text-weights, --lenient, --train-encoders and --prompts are Med-VLM options");
+      throw new BadInputException("{model}", "{image-weights}, {text-weights}, {lenient}, {train-encoders} and {prompts} are Med-VLM options");
     }
     int epochCount = o.epochs != null ? o.epochs : vlm ? 10 : 50;
     Path out = o.out != null ? o.out : Path.of("runs", o.model);
-    if (o.split != null && o.valCases != null) throw new BadInputException("--split", "give --split or --val-cases, not both");
+    if (o.split != null && o.valCases != null) throw new BadInputException("{split}", "give {split} or {val-cases}, not both");
     List<Organ> organList = Organ.parseList(o.organs);
     if (o.devices != null && !o.devices.isBlank() && !"auto".equalsIgnoreCase(o.device.trim())) {
-      throw new BadInputException("--devices", "give --device or --devices, not both");
+      throw new BadInputException("{devices}", "give {device} or {devices}, not both");
     }
     List<Device> devs = Devices.parseList(o.devices, o.device);
     Dataset dataset = Dataset.open(sources(o));
@@ -97,7 +97,7 @@ public final class TrainingRun {
     if (o.valCases != null) {
       int n = dataset.cases().size();
       if (o.valCases < 1 || o.valCases >= n) {
-        throw new BadInputException("--val-cases", o.valCases + " validation case(s) leave no training case of the " + n + " in " + o.data + " (give 1 to " + (n - 1) + ")");
+        throw new BadInputException("{val-cases}", o.valCases + " validation case(s) leave no training case of the " + n + " in " + o.data + " (give 1 to " + (n - 1) + ")");
       }
       splitSpec = (n - o.valCases) + "/" + o.valCases;
     }
@@ -108,32 +108,32 @@ public final class TrainingRun {
     try {
       pre = PreprocessConfig.defaults().withSize(o.size).withSpacing(new double[] {inPlane, inPlane, Double.NaN}).withContextSlices(o.context);
       net = vlm ? null : new UNetConfig(o.context, organList.size() + 1, o.width, o.depth);
-      if (!vlm && o.size % (1 << o.depth) != 0) throw new IllegalArgumentException("--size " + o.size + " must be divisible by 2^depth = " + (1 << o.depth));
-      if (vlm && o.size % 16 != 0) throw new IllegalArgumentException("--size " + o.size + " must be a multiple of the ViT's 16-pixel patches");
-      if (vlm && o.context != 1 && o.context != 3) throw new IllegalArgumentException("Med-VLM takes --context 1 or 3 (the ViT's three channels)");
+      if (!vlm && o.size % (1 << o.depth) != 0) throw new IllegalArgumentException("{size} " + o.size + " must be divisible by 2^depth = " + (1 << o.depth));
+      if (vlm && o.size % 16 != 0) throw new IllegalArgumentException("{size} " + o.size + " must be a multiple of the ViT's 16-pixel patches");
+      if (vlm && o.context != 1 && o.context != 3) throw new IllegalArgumentException("Med-VLM takes {context} 1 or 3 (the ViT's three channels)");
     } catch (IllegalArgumentException e) {
-      throw new BadInputException("--size/--width/--depth/--context", e.getMessage());
+      throw new BadInputException("{size}/{width}/{depth}/{context}", e.getMessage());
     }
     AugmentConfig aug;
     try {
       aug = AugmentConfig.named(o.augment);
     } catch (IllegalArgumentException e) {
-      throw new BadInputException("--augment", e.getMessage());
+      throw new BadInputException("{augment}", e.getMessage());
     }
-    if (epochCount < 1) throw new BadInputException("--epochs", "must be at least 1");
-    if (o.batch < 1) throw new BadInputException("--batch", "must be at least 1");
-    if (o.rareRepeats < 1) throw new BadInputException("--rare-repeats", "must be at least 1");
-    if (!(o.rareWeight >= 1)) throw new BadInputException("--rare-weight", "must be at least 1");
-    if (!(o.absentShare >= 0 && o.absentShare <= 1)) throw new BadInputException("--absent-share", "must be between 0 and 1");
+    if (epochCount < 1) throw new BadInputException("{epochs}", "must be at least 1");
+    if (o.batch < 1) throw new BadInputException("{batch}", "must be at least 1");
+    if (o.rareRepeats < 1) throw new BadInputException("{rare-repeats}", "must be at least 1");
+    if (!(o.rareWeight >= 1)) throw new BadInputException("{rare-weight}", "must be at least 1");
+    if (!(o.absentShare >= 0 && o.absentShare <= 1)) throw new BadInputException("{absent-share}", "must be between 0 and 1");
     LearningRateSchedule schedule;
     try {
       schedule = LearningRateSchedule.named(o.lrSchedule);
     } catch (IllegalArgumentException e) {
-      throw new BadInputException("--lr-schedule", e.getMessage());
+      throw new BadInputException("{lr-schedule}", e.getMessage());
     }
     TrainConfig cfg = new TrainConfig(epochCount, o.batch, o.lr, o.weightDecay, o.seed, organList, pre, aug, o.rareRepeats, o.rareWeight, schedule);
     SegmentationTask task = vlm ? medVlmTask(o, organList, err) : new UNetTask(net, organList, o.size);
-    if (o.batch < devs.size()) throw new BadInputException("--batch", o.batch + " is smaller than the " + devs.size() + " devices it is split over");
+    if (o.batch < devs.size()) throw new BadInputException("{batch}", o.batch + " is smaller than the " + devs.size() + " devices it is split over");
     err.printf(Locale.ROOT, "training %s on %d cases (validation %d); output %s%n", o.model, sp.train().size(), sp.validation().size(), out);
     err.println("device: " + Devices.describe(devs) + (devs.size() > 1
         ? String.format(Locale.ROOT, "; data-parallel, each step's batch of %d split %s", o.batch, java.util.Arrays.stream(Replicas.shardSizes(o.batch, devs.size())).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("+"))) : ""));
@@ -151,7 +151,7 @@ public final class TrainingRun {
   }
 
   private static MedVlmTask medVlmTask(Options o, List<Organ> organList, PrintWriter err) throws IOException {
-    if (o.maxTokens < 8 || o.maxTokens > 512) throw new BadInputException("--max-tokens", "must be 8 to 512");
+    if (o.maxTokens < 8 || o.maxTokens > 512) throw new BadInputException("{max-tokens}", "must be 8 to 512");
     PromptLibrary prompts = PromptLibrary.builtIn();
     if (o.promptFile != null) prompts = prompts.plus(PromptLibrary.read(o.promptFile));
     if (o.textWeights == null && !o.randomText && MedVlmConfig.SMALL.equals(o.model)) {
@@ -172,7 +172,7 @@ public final class TrainingRun {
           : MedVlmTask.withPretrained(o.model, o.size, o.context, organList, prompts, o.maxTokens, o.absentShare, o.trainEncoders,
               new MedVlmTask.Pretrained(o.imageWeights, o.textWeights, o.lenient));
     } catch (IllegalArgumentException e) {
-      throw new BadInputException("--model", e.getMessage());
+      throw new BadInputException("{model}", e.getMessage());
     }
     task.onWarning(m -> err.println("warning: " + m));
     return task;

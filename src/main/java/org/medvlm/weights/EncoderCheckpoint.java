@@ -108,7 +108,7 @@ public abstract sealed class EncoderCheckpoint implements Closeable permits VitC
     int loaded = match(encoder, problems, notes, true);
     if (!problems.isEmpty() && !lenient) {
       throw new BadInputException(file(), problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " loading it as " + describe() + ": "
-          + LoadReport.abbreviate(problems) + " (--lenient loads what fits and lists the rest)");
+          + LoadReport.abbreviate(problems) + " ({lenient} loads what fits and lists the rest)");
     }
     return new LoadReport(file(), loaded, notes, List.copyOf(ignored), problems);
   }

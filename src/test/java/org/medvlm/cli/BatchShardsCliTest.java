@@ -58,15 +58,17 @@ class BatchShardsCliTest {
 
     CliTest.Result m = CliTest.run("merge-volumes", out.toString(), "--input", in.toString());
     assertEquals(0, m.code(), m.err());
-    assertTrue(m.out().contains("merged 2 shard tables: 5 cases, 5 rows"), m.out());
+    assertTrue(m.out().contains("merged 2 shard tables: 5 cases, 10 rows"), m.out());
     List<String> lines = Files.readAllLines(out.resolve("volumes.csv"));
-    assertEquals("case,spleen_ml,liver_ml", lines.get(0));
-    assertEquals(List.of("0001", "0002", "0003", "0004", "0005"), lines.subList(1, 6).stream().map(l -> l.split(",")[0]).toList());
+    assertEquals("case,organ_id,organ,volume_ml", lines.get(0), "one row per case and organ, the table Fiji and the macro write");
+    assertEquals(List.of("0001", "0002", "0003", "0004", "0005"), lines.subList(1, 11).stream().map(l -> l.split(",")[0]).distinct().toList());
+    assertEquals(List.of("spleen", "liver"), lines.subList(1, 3).stream().map(l -> l.split(",")[2]).toList());
 
     // a case lost from its shard's table is caught, against the label files and the input folder
     Path t1 = out.resolve("volumes.shard-1-of-2.csv");
     List<String> shard1 = Files.readAllLines(t1);
-    Files.write(t1, shard1.subList(0, shard1.size() - 1));
+    String lastCase = shard1.get(shard1.size() - 1).split(",")[0];
+    Files.write(t1, shard1.stream().filter(l -> !l.startsWith(lastCase + ",")).toList());
     CliTest.assertError(CliTest.run("merge-volumes", out.toString(), "--out", shared.resolve("m.csv").toString()), 2, "1 label file(s) without volumes");
     Files.delete(out.resolve("0004_seg.nii.gz"));
     CliTest.assertError(CliTest.run("merge-volumes", out.toString(), "--out", shared.resolve("m.csv").toString(), "--input", in.toString()), 2,

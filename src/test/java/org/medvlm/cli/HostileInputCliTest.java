@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medvlm.TestData;
 import org.medvlm.io.NiftiReader;
 import org.medvlm.io.NiftiWriter;
-import org.medvlm.train.Checkpoint;
+import org.medvlm.checkpoint.Checkpoint;
 import org.medvlm.volume.Geometry;
 import org.medvlm.volume.Volume;
 

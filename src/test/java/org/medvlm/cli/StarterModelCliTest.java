@@ -69,6 +69,8 @@ class StarterModelCliTest {
     CliTest.Result r = CliTest.run("segment", "--input", dicom.toString(), "--out", out.toString(), "--device", "cpu");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("model " + StarterModel.NAME + ", the starter model"), r.err());
+    int depth = VolumeIO.readImage(dicom).dims()[2];
+    assertTrue(r.err().contains("segmenting [########################] " + depth + "/" + depth + " slices"), "a progress bar of slices, drawn to the end: " + r.err());
     Volume<IntType> labels = NiftiReader.readLabels(out);
     assertTrue(labels.sameGrid(VolumeIO.readImage(dicom), 1e-3), "labels on exactly the series' grid");
     long liver = java.util.Arrays.stream(Volume.ints(labels)).filter(v -> v == 6).count();

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medvlm.TestData;
 import org.medvlm.data.PhantomGenerator;
 import org.medvlm.io.NiftiReader;
-import org.medvlm.train.Checkpoint;
+import org.medvlm.checkpoint.Checkpoint;
 import org.medvlm.volume.Geometry;
 import org.medvlm.volume.Volume;
 

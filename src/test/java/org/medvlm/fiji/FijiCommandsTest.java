@@ -109,10 +109,31 @@ class FijiCommandsTest {
     assertArrayEquals(image.dims(), labels.dims());
     assertEquals(image.geometry(), labels.geometry());
     String table = Files.readString(csv);
-    assertTrue(table.startsWith("image,organ_id,organ,volume_ml\n") && table.contains(",6,liver,"), table);
+    assertTrue(table.startsWith("case,organ_id,organ,volume_ml\n") && table.contains(",6,liver,"), table);
     ImagePlus shown = (ImagePlus) m.getOutput("labels");
     assertEquals(image.voxelCount(), shown.getWidth() * shown.getHeight() * shown.getStackSize());
     assertTrue(String.valueOf(shown.getProperty("Info")).contains("6 = liver"));
+  }
+
+  /** Progress goes through SciJava's StatusService: one status event per batch of slices, the last one at the volume's depth. */
+  @Test
+  void segmentReportsProgressThroughTheStatusService() throws Exception {
+    List<int[]> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    Object subscriber = new Object() {
+      @org.scijava.event.EventHandler
+      public void onStatus(org.scijava.app.event.StatusEvent e) {
+        if (e.getProgressMaximum() > 0) seen.add(new int[] {e.getProgressValue(), e.getProgressMaximum()});
+      }
+    };
+    var subscriptions = context.service(org.scijava.event.EventService.class).subscribe(subscriber);
+    CommandModule m = run(MedVlmSegmentCommand.class, "input", ct.toString(), "organ", "liver", "model", model.toString(), "device", "CPU");
+    assertFalse(m.isCanceled(), m.getCancelReason());
+    int depth = NiftiReader.readImage(ct).dims()[2];
+    for (int i = 0; i < 50 && seen.stream().noneMatch(p -> p[0] == p[1]); i++) Thread.sleep(100); // events may be delivered later
+    context.service(org.scijava.event.EventService.class).unsubscribe(subscriptions);
+    assertTrue(seen.size() >= 2, "a status event per batch of slices: " + seen.size());
+    assertTrue(seen.stream().anyMatch(p -> p[0] == p[1]), "the last batch reports the whole volume");
+    assertTrue(seen.stream().allMatch(p -> p[0] > 0 && p[0] <= p[1] && p[1] <= depth), "progress in slices of the volume");
   }
 
   @Test

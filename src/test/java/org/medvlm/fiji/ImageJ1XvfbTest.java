@@ -120,7 +120,7 @@ class ImageJ1XvfbTest {
       assertEquals(NiftiReader.readImage(c).geometry(), NiftiReader.readLabels(labels).geometry());
     }
     List<String> rows = Files.readAllLines(seg.resolve("volumes.csv"));
-    assertEquals("image,organ_id,organ,volume_ml", rows.get(0));
+    assertEquals("case,organ_id,organ,volume_ml", rows.get(0), "the table the CLI writes");
     assertEquals(5, rows.size(), "two organs for each of two cases: " + rows);
     assertTrue(text.contains("Med-VLM Batch Segment: 2 of 2 cases segmented"), text);
     // the same as two array tasks: one case each, their tables merged into the same rows

@@ -1,5 +1,8 @@
 package org.medvlm.train;
 
+import org.medvlm.infer.Prediction;
+import org.medvlm.infer.SliceProgress;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.engine.Engine;
@@ -95,10 +98,10 @@ class MedVlmTaskTest {
       for (Organ o : ORGANS) {
         for (String phrasing : lib.prompts(o)) assertEquals(o.id(), task.organNamedBy(root, ps, phrasing), "the prompt head names the organ of: " + phrasing);
       }
-      float[][] probs = task.probabilities(root, ps, volume, List.of(task.promptFor(Organ.SPLEEN), task.promptFor(Organ.LIVER)), 8);
+      float[][] probs = task.model().probabilities(root, ps, volume, List.of(task.model().promptFor(Organ.SPLEEN), task.model().promptFor(Organ.LIVER)), 8, SliceProgress.NONE);
       // inference upsamples only the pairs the presence score keeps; validation decodes every pair: same labels
-      int[] gated = org.medvlm.volume.Volume.ints(task.predict(root, ps, volume, 8, ORGANS));
-      SegmentationTask.Validation everyPair = task.validate(root, ps, volume, 8);
+      int[] gated = org.medvlm.volume.Volume.ints(task.model().predict(root, ps, volume, 8, ORGANS, SliceProgress.NONE));
+      Prediction everyPair = task.validate(root, ps, volume, 8);
       assertArrayEquals(org.medvlm.volume.Volume.ints(everyPair.labels()), gated, "presence-gated decoding changes no label");
       int slicesWithout = 0;
       for (int z = 0; z < volume.depth(); z++) {

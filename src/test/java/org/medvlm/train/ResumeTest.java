@@ -1,5 +1,7 @@
 package org.medvlm.train;
 
+import org.medvlm.checkpoint.CheckpointStore;
+import org.medvlm.checkpoint.Checkpoint;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.Device;

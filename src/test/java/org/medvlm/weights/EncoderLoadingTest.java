@@ -83,7 +83,7 @@ class EncoderLoadingTest {
     MedVlmTask task = MedVlmTask.withPretrained("medvlm-tiny", 64, 1, organs, PromptLibrary.builtIn(), 32, 0.2f, false,
         new MedVlmTask.Pretrained(VIT, EncoderParityTest.DIR.resolve("minilm"), false));
     try (NDManager m = NDManager.newBaseManager()) {
-      MedVlm model = task.model();
+      MedVlm model = task.model().block();
       model.initialize(m, DataType.FLOAT32, task.inputShape(2));
       List<String> log = task.loadPretrained();
       assertEquals(2, log.size());

@@ -18,7 +18,7 @@ final class Ij1Runs {
     try {
       PluginContext.run(body);
     } catch (Exception | OutOfMemoryError e) {
-      fail(name, ErrorText.of(e));
+      fail(name, org.medvlm.fiji.MacroKeys.message(e));
     }
   }
 

@@ -75,8 +75,13 @@ abstract class ExplicitBlock extends AbstractBlock {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " is called through its typed methods");
   }
 
+  /**
+   * No single shape describes a layer called through typed methods (an encoder returns token
+   * states and pooled vectors; the decoder masks and presence scores); its methods document
+   * theirs. Answering the input's shapes, as before, would have been wrong for almost every layer.
+   */
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " is called through its typed methods, whose output shapes differ by method");
   }
 }

@@ -47,9 +47,9 @@ final class LoraLinear extends ExplicitBlock {
     }
   }
 
-  /** Sets every output's bias (an initialised layer with a bias). */
-  void fillBias(float value) {
-    bias.getArray().set(new ai.djl.ndarray.index.NDIndex("..."), value);
+  /** The bias, or null for a layer without one. */
+  Parameter bias() {
+    return bias;
   }
 
   boolean hasAdapter() {

@@ -49,9 +49,14 @@ public final class MaskDecoder extends ExplicitBlock {
   /** Per-pixel mask logits (N, S, S) and presence logits (N). */
   public record Output(NDArray masks, NDArray presence) {}
 
-  public MaskDecoder(DecoderConfig config, int imageDim, int textDim, int grid, int patch) {
+  /** The decoder of {@code model}: its sizes, over that model's image and text encoders' widths and patch grid. */
+  public MaskDecoder(MedVlmConfig model) {
+    DecoderConfig config = model.decoder();
+    int imageDim = model.vit().dim();
+    int textDim = model.bert().hidden();
+    int patch = model.vit().patch();
     this.config = config;
-    this.grid = grid;
+    this.grid = model.vit().grid();
     int c = config.dim();
     int s = Integer.numberOfTrailingZeros(patch);
     if (patch != 1 << s || s < 2) throw new IllegalArgumentException("patch size must be a power of two of at least 4, not " + patch);
@@ -88,13 +93,9 @@ public final class MaskDecoder extends ExplicitBlock {
     addChildBlock("presence_head", presenceList);
   }
 
-  /**
-   * For speed and memory benchmarks of untrained models: makes the presence score say "present"
-   * for every pair (output bias +20), so inference upsamples every pair, the worst case; an
-   * untrained model would otherwise skip an arbitrary share of them.
-   */
-  public void presumeEveryOrganPresent() {
-    presence.get(presence.size() - 1).fillBias(20f);
+  /** The bias of the presence head's output (one value: the logit of "present" before the input's share). */
+  public Parameter presenceBias() {
+    return presence.get(presence.size() - 1).bias();
   }
 
   public DecoderConfig config() {

@@ -41,8 +41,7 @@ public final class MedVlm extends ExplicitBlock {
     imageEncoder = addChildBlock("image_encoder", new VitEncoder(config.vit(), config.lora()));
     textEncoder = addChildBlock("text_encoder", new BertEncoder(config.bert(), config.lora()));
     mixer = addChildBlock("mixer", new FeatureMixer(config.vit().dim(), config.bert().hidden(), config.mixerDepth(), config.mixerHeads(), config.mixerMlpRatio()));
-    decoder = addChildBlock("decoder", new MaskDecoder(config.decoder(), config.vit().dim(), config.bert().hidden(), config.vit().grid(),
-        config.vit().patch()));
+    decoder = addChildBlock("decoder", new MaskDecoder(config));
     detail = addChildBlock("detail", new DetailPath(config.channels(), decoder.detailChannels(), config.vit().dim()));
     promptOrgan = addChildBlock("prompt_organ", new LoraLinear(config.bert().hidden(), PROMPT_CLASSES));
     detailParameters = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -87,9 +86,6 @@ public final class MedVlm extends ExplicitBlock {
   public NDArray promptOrganLogits(ParameterStore ps, NDArray pooled, boolean training) {
     return promptOrgan.apply(ps, pooled, training);
   }
-
-  /** How much faster than the base learning rate the detail path (a convolutional U-Net) trains. */
-  public static final float DETAIL_LR_SCALE = 10f;
 
   /** Whether a parameter belongs to the detail path. */
   public boolean isDetailParameter(Parameter p) {

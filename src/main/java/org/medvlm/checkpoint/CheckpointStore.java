@@ -1,4 +1,4 @@
-package org.medvlm.train;
+package org.medvlm.checkpoint;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -30,7 +30,7 @@ public final class CheckpointStore {
    * Testing aid: the process halts (as under {@code kill -9}: no cleanup, no shutdown hooks) just
    * before its N-th file step of saving (a temporary written, a rotation, a rename), counted from 1.
    */
-  static final String HALT_PROPERTY = "medvlm.checkpoint.haltBeforeStep";
+  public static final String HALT_PROPERTY = "medvlm.checkpoint.haltBeforeStep";
   private static final java.util.concurrent.atomic.AtomicInteger STEPS = new java.util.concurrent.atomic.AtomicInteger();
 
   private final Path dir;

@@ -1,4 +1,4 @@
-package org.medvlm.train;
+package org.medvlm.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,4 +1,4 @@
-package org.medvlm.train;
+package org.medvlm.checkpoint;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -80,21 +80,22 @@ public record Checkpoint(JsonObject meta, byte[] weights, byte[] optimizer) {
   }
 
   /**
-   * A checkpoint of {@code task}'s current weights with what running it needs in the metadata
+   * A checkpoint of {@code block}'s current weights with what running it needs in the metadata
    * (model type and description, organs, preprocessing) plus {@code more}; no optimiser state
    * unless given.
    */
-  public static Checkpoint of(SegmentationTask task, List<Organ> organs, PreprocessConfig preprocess, JsonObject more, byte[] optimizer) throws IOException {
+  public static Checkpoint of(String modelType, JsonObject model, Block block, List<Organ> organs, PreprocessConfig preprocess, JsonObject more, byte[] optimizer)
+      throws IOException {
     JsonObject meta = new JsonObject();
-    meta.addProperty("model_type", task.modelType());
-    meta.add("model", task.describe());
+    meta.addProperty("model_type", modelType);
+    meta.add("model", model);
     JsonArray ids = new JsonArray();
     for (Organ o : organs) ids.add(o.id());
     meta.add("organs", ids);
     meta.add("preprocess", JsonParser.parseString(preprocess.toJson()));
     for (var e : more.entrySet()) meta.add(e.getKey(), e.getValue());
     ByteArrayOutputStream w = new ByteArrayOutputStream();
-    task.block().saveParameters(new DataOutputStream(w));
+    block.saveParameters(new DataOutputStream(w));
     return new Checkpoint(meta, w.toByteArray(), optimizer);
   }
 
