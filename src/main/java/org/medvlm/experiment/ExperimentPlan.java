@@ -27,9 +27,7 @@ public record ExperimentPlan(List<String> models, String split, int size, double
     TrainingRun.Options o = new TrainingRun.Options();
     boolean unet = model.equals("unet");
     o.model = model;
-    o.data = data.get(0).dir();
-    o.labelMap = data.get(0).labelMap();
-    o.moreData = new java.util.ArrayList<>(data.subList(1, data.size()));
+    o.setData(data);
     o.augment = augment;
     o.lrSchedule = lrSchedule;
     o.out = out;

@@ -47,10 +47,15 @@ public final class SegmentAction {
 
   /** The organ choices of the dialogs: all, each of the 13 by name, or a free-text prompt. */
   public static List<String> organChoices() {
+    return organChoices(true);
+  }
+
+  /** All, each of the 13 organs by name, and (for Med-VLM, not the U-Net) a free-text prompt. */
+  public static List<String> organChoices(boolean freeText) {
     List<String> c = new ArrayList<>();
     c.add(ALL);
     for (Organ o : Organ.values()) c.add(o.displayName());
-    c.add(FREE_TEXT);
+    if (freeText) c.add(FREE_TEXT);
     return c;
   }
 

@@ -75,10 +75,8 @@ public final class TrainAction {
   }
 
   /** The text-encoder field of the dialogs: empty (the variant's default), random, builtin:NAME or a folder. */
-  public static void textWeights(TrainingRun.Options o, String value) throws IOException {
-    if (value == null || value.isBlank()) return;
-    if (value.trim().equalsIgnoreCase(org.medvlm.weights.BuiltinEncoders.RANDOM)) o.randomText = true;
-    else o.textWeights = org.medvlm.weights.BuiltinEncoders.resolve(value);
+  public static void textWeights(TrainingRun.Options o, String value) {
+    o.textWeightsSpec = value == null || value.isBlank() ? null : value;
   }
 
   /** The line a finished run logs. */

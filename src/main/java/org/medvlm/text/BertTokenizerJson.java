@@ -100,20 +100,20 @@ final class BertTokenizerJson {
   }
 
   private static JsonObject special(String id, int type) {
-    JsonObject inner = new JsonObject();
-    inner.addProperty("id", id);
-    inner.addProperty("type_id", type);
-    JsonObject o = new JsonObject();
-    o.add("SpecialToken", inner);
-    return o;
+    return piece("SpecialToken", id, type);
   }
 
   private static JsonObject sequence(String id, int type) {
+    return piece("Sequence", id, type);
+  }
+
+  /** A post-processor template piece: {@code {kind: {id, type_id}}}. */
+  private static JsonObject piece(String kind, String id, int type) {
     JsonObject inner = new JsonObject();
     inner.addProperty("id", id);
     inner.addProperty("type_id", type);
     JsonObject o = new JsonObject();
-    o.add("Sequence", inner);
+    o.add(kind, inner);
     return o;
   }
 }

@@ -77,12 +77,70 @@ public final class Trainer {
   /** A validation volume: prepared slices, the reference on the original grid and the organs it labels. */
   private record ValCase(String id, PreparedVolume prepared, Volume<IntType> reference, OrganSet labelled) {}
 
+  /** Training and validation cases, prepared: training volumes with the organs each labels, validation cases, and the first training cases scored as train Dice. */
+  private record Cases(List<PreparedVolume> train, List<OrganSet> trainLabelled, List<ValCase> val, List<ValCase> trainEval) {}
+
+  /**
+   * Trains: reads every case (before anything is written, so a bad file leaves no output
+   * folder), restores a resumed run, then runs the epochs, each validated and checkpointed.
+   */
   public Result run(Dataset dataset, Split split, boolean resume) throws IOException {
     CheckpointStore store = new CheckpointStore(out);
     if (!resume && store.hasLatest()) {
       throw new BadInputException(out, "already holds a training run; use {resume} to continue it or choose another {out}");
     }
-    // every case is read and checked before anything is written: a bad file leaves no output folder
+    Cases cases = prepare(dataset, split);
+    Files.createDirectories(out);
+    store.removeStaleTemporaries();
+    double[] rarity = rarity(cases.train());
+    task.weightOrgans(organWeights(rarity));
+    List<int[]> slices = epochSlices(cases.train(), rarity);
+    if (slices.isEmpty()) throw new BadInputException(dataset.root(), "no training slices");
+
+    Engine.getInstance().setRandomSeed((int) config.seed());
+    org.medvlm.device.Devices.noGradientsOnThisThread();
+    try (NDManager root = NDManager.newBaseManager(devices.get(0))) {
+      task.block().initialize(root, DataType.FLOAT32, task.inputShape(config.batchSize()));
+      for (String loaded : task.loadPretrained()) listener.message(loaded);
+      CheckpointStore.Loaded resumeFrom = resume && store.hasLatest() ? latestWeights(store, root) : null;
+      task.prepareForTraining();
+      List<Parameter> params = TrainStep.trainableParameters(task.block());
+      long count = params.stream().mapToLong(p -> p.getArray().size()).sum();
+      AdamW opt = new AdamW(params, config.learningRate(), config.weightDecay(), root).clipGradients(task.gradientClip())
+          .scaleLearningRates(task::learningRateScale);
+      List<EpochMetrics> history = new ArrayList<>();
+      Resumed resumed = resumeFrom == null ? new Resumed(0, null) : resumeState(resumeFrom, store, root, opt, history);
+      Replicas replicas = Replicas.of(task.block(), root, devices); // closed with root
+      ParameterStore ps = replicas.store(0);
+      Augmenter aug = new Augmenter(config.augment());
+      for (int epoch = resumed.startEpoch(); epoch < config.epochs(); epoch++) {
+        Partial partial = resumed.partial();
+        Partial done = partial != null && partial.epoch() == epoch ? partial : new Partial(epoch, 0, 0, 0, 0, 0);
+        EpochRun e = trainEpoch(epoch, done, slices, cases, aug, root, replicas, opt);
+        if (e.stepsDone() < e.steps()) {
+          // stopped mid-epoch (cancel, or a scheduler's warning signal): save where we are
+          store.saveLatest(checkpoint(epoch - 1, opt, history, new Partial(epoch, e.stepsDone(), e.lossSum(), e.lossCount(), e.skipped(), e.seconds())));
+          listener.message("stopped at step " + e.stepsDone() + " of " + e.steps() + " in epoch " + (epoch + 1) + "; checkpoint saved, continue with {resume}");
+          break;
+        }
+        if (e.skipped() > 0) {
+          listener.message("epoch " + (epoch + 1) + ": skipped " + e.skipped() + " step(s) whose loss or gradients were not finite"
+              + (e.skippedAt().isEmpty() ? "" : " (step " + e.skippedAt().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " of " + e.steps() + ")"));
+        }
+        endEpoch(epoch, e, root, ps, cases, opt, history, store);
+        if (listener.cancelled()) {
+          listener.message("stopped after epoch " + (epoch + 1) + "; continue with {resume}");
+          break;
+        }
+      }
+      int bestEpoch = bestEpochOf(history);
+      double bestDice = history.stream().filter(m -> m.epoch() == bestEpoch).mapToDouble(EpochMetrics::meanValDice).findFirst().orElse(-1);
+      return new Result(history, bestEpoch, bestDice, out, count);
+    }
+  }
+
+  /** Reads and prepares every training and validation case, with the preprocessing prediction uses. */
+  private Cases prepare(Dataset dataset, Split split) throws IOException {
     Preprocessor pre = new Preprocessor(config.preprocess());
     List<PreparedVolume> train = new ArrayList<>();
     List<OrganSet> trainLabelled = new ArrayList<>();
@@ -100,120 +158,102 @@ public final class Trainer {
       Dataset.Loaded l = dataset.load(c);
       val.add(new ValCase(c.id(), pre.prepare(l.image(), l.labels()), l.labels(), l.labelled()));
     }
-    Files.createDirectories(out);
-    store.removeStaleTemporaries();
-    double[] rarity = rarity(train);
-    task.weightOrgans(organWeights(rarity));
-    List<int[]> slices = epochSlices(train, rarity);
-    if (slices.isEmpty()) throw new BadInputException(dataset.root(), "no training slices");
+    return new Cases(train, trainLabelled, val, trainEval);
+  }
 
-    Engine.getInstance().setRandomSeed((int) config.seed());
-    org.medvlm.device.Devices.noGradientsOnThisThread();
-    try (NDManager root = NDManager.newBaseManager(devices.get(0))) {
-      task.block().initialize(root, DataType.FLOAT32, task.inputShape(config.batchSize()));
-      for (String loaded : task.loadPretrained()) listener.message(loaded);
-      CheckpointStore.Loaded resumeFrom = null;
-      if (resume && store.hasLatest()) {
-        resumeFrom = store.loadLatest();
-        if (resumeFrom.fallbackReason() != null) {
-          listener.message("latest checkpoint unusable (" + resumeFrom.fallbackReason() + "); using " + resumeFrom.file().getFileName());
-        }
-        restoreWeights(resumeFrom.disk(), root); // replaces the parameter arrays: before enabling gradients
-      }
-      task.prepareForTraining();
-      List<Parameter> params = TrainStep.trainableParameters(task.block());
-      long count = params.stream().mapToLong(p -> p.getArray().size()).sum();
-      AdamW opt = new AdamW(params, config.learningRate(), config.weightDecay(), root).clipGradients(task.gradientClip())
-          .scaleLearningRates(task::learningRateScale);
-      List<EpochMetrics> history = new ArrayList<>();
-      int startEpoch = 0;
-      Partial partial = null;
-      if (resumeFrom != null) {
-        startEpoch = restoreState(resumeFrom.disk(), root, opt, history) + 1;
-        try {
-          partial = Partial.of(resumeFrom.meta());
-        } catch (RuntimeException e) {
-          throw new BadInputException(resumeFrom.file(), "its interrupted epoch's progress is damaged: it cannot be resumed");
-        }
-        String repaired = store.repairBest(resumeFrom, bestEpochOf(history) - 1);
-        if (repaired != null) listener.message(repaired);
-        if (partial != null) {
-          startEpoch = partial.epoch();
-          listener.message("resuming epoch " + (startEpoch + 1) + " after step " + partial.steps() + " from " + resumeFrom.file());
-        } else {
-          listener.message("resuming after epoch " + startEpoch + " from " + resumeFrom.file());
-        }
-      }
-      Replicas replicas = Replicas.of(task.block(), root, devices); // closed with root
-      ParameterStore ps = replicas.store(0);
-      Augmenter aug = new Augmenter(config.augment());
-      for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
-        long t0 = System.nanoTime();
-        List<int[]> order = new ArrayList<>(slices);
-        java.util.Collections.shuffle(order, new Random(config.seed() * 1_000_003L + epoch));
-        int steps = (order.size() + config.batchSize() - 1) / config.batchSize();
-        Partial done = partial != null && partial.epoch() == epoch ? partial : new Partial(epoch, 0, 0, 0, 0, 0);
-        double lossSum = done.lossSum();
-        int lossCount = done.lossCount();
-        long skippedBefore = opt.skippedSteps() - done.skipped();
-        int s = done.steps();
-        List<Integer> skippedAt = new ArrayList<>();
-        for (; s < steps && !listener.cancelled(); s++) {
-          // the engine's random numbers (dropout) restart per step, so a resumed run replays exactly
-          Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + epoch * 1_000_003L + s));
-          List<Augmenter.Sample> batch = new ArrayList<>();
-          for (int k = s * config.batchSize(); k < Math.min(order.size(), (s + 1) * config.batchSize()); k++) {
-            int[] at = order.get(k);
-            PreparedVolume v = train.get(at[0]);
-            OrganSet labelled = trainLabelled.get(at[0]);
-            long sampleSeed = (config.seed() * 31 + epoch) * 1_000_003L + k;
-            int bits = labelled.isAll() ? Augmenter.Sample.ALL_LABELLED : labelled.bits();
-            batch.add(aug.apply(new Augmenter.Sample(v.input(at[1]), v.labelSlice(at[1]), v.size(), 0, bits), sampleSeed));
-          }
-          opt.setLearningRate((float) (config.learningRate() * config.schedule().factor((long) epoch * steps + s, (long) config.epochs() * steps)));
-          long skipsBefore = opt.skippedSteps();
-          double loss = TrainStep.run(task, root, replicas, opt, batch);
-          if (opt.skippedSteps() > skipsBefore) {
-            skippedAt.add(s + 1);
-            String where = parameterNames(task.block(), opt.lastNonFiniteGradients());
-            if (!where.isEmpty()) listener.message("epoch " + (epoch + 1) + ", step " + (s + 1) + ": non-finite gradients in " + where);
-          }
-          if (!Double.isNaN(loss)) {
-            lossSum += loss;
-            lossCount++;
-          }
-          double elapsed = (System.nanoTime() - t0) / 1e9;
-          int here = s + 1 - done.steps();
-          double sps = here * (double) config.batchSize() / elapsed;
-          double eta = elapsed / here * (steps - s - 1) + (config.epochs() - epoch - 1) * elapsed / here * steps;
-          listener.step(epoch + 1, config.epochs(), s + 1, steps, lossSum / Math.max(1, lossCount), sps, eta);
-        }
-        double seconds = done.seconds() + (System.nanoTime() - t0) / 1e9;
-        long skipped = opt.skippedSteps() - skippedBefore;
-        if (s < steps) {
-          // stopped mid-epoch (cancel, or a scheduler's warning signal): save where we are
-          store.saveLatest(checkpoint(epoch - 1, opt, history, new Partial(epoch, s, lossSum, lossCount, skipped, seconds)));
-          listener.message("stopped at step " + s + " of " + steps + " in epoch " + (epoch + 1) + "; checkpoint saved, continue with {resume}");
-          break;
-        }
-        if (skipped > 0) {
-          listener.message("epoch " + (epoch + 1) + ": skipped " + skipped + " step(s) whose loss or gradients were not finite" + (skippedAt.isEmpty() ? "" : " (step " + skippedAt.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " of " + steps + ")"));
-        }
-        EpochMetrics m = validate(epoch + 1, lossSum / Math.max(1, lossCount), seconds, order.size() / seconds, root, ps, val, trainEval);
-        history.add(m);
-        boolean best = history.stream().allMatch(h -> h == m || h.meanValDice() < m.meanValDice());
-        store.saveEpoch(checkpoint(epoch, opt, history, null), best);
-        LearningCurves.write(out, history);
-        listener.epoch(m, best);
-        if (listener.cancelled()) {
-          listener.message("stopped after epoch " + (epoch + 1) + "; continue with {resume}");
-          break;
-        }
-      }
-      int bestEpoch = bestEpochOf(history);
-      double bestDice = history.stream().filter(m -> m.epoch() == bestEpoch).mapToDouble(EpochMetrics::meanValDice).findFirst().orElse(-1);
-      return new Result(history, bestEpoch, bestDice, out, count);
+  /** The latest usable checkpoint, its weights in the block (before gradients are enabled). */
+  private CheckpointStore.Loaded latestWeights(CheckpointStore store, NDManager root) throws IOException {
+    CheckpointStore.Loaded latest = store.loadLatest();
+    if (latest.fallbackReason() != null) {
+      listener.message("latest checkpoint unusable (" + latest.fallbackReason() + "); using " + latest.file().getFileName());
     }
+    restoreWeights(latest.disk(), root); // replaces the parameter arrays: before enabling gradients
+    return latest;
+  }
+
+  /** Where a resumed run goes on: the first epoch to run, and the interrupted epoch's progress (or null). */
+  private record Resumed(int startEpoch, Partial partial) {}
+
+  /** The optimiser state and history of a resumed run, and where it goes on. */
+  private Resumed resumeState(CheckpointStore.Loaded from, CheckpointStore store, NDManager root, AdamW opt, List<EpochMetrics> history) throws IOException {
+    int startEpoch = restoreState(from.disk(), root, opt, history) + 1;
+    Partial partial;
+    try {
+      partial = Partial.of(from.meta());
+    } catch (RuntimeException e) {
+      throw new BadInputException(from.file(), "its interrupted epoch's progress is damaged: it cannot be resumed");
+    }
+    String repaired = store.repairBest(from, bestEpochOf(history) - 1);
+    if (repaired != null) listener.message(repaired);
+    if (partial != null) {
+      startEpoch = partial.epoch();
+      listener.message("resuming epoch " + (startEpoch + 1) + " after step " + partial.steps() + " from " + from.file());
+    } else {
+      listener.message("resuming after epoch " + startEpoch + " from " + from.file());
+    }
+    return new Resumed(startEpoch, partial);
+  }
+
+  /**
+   * An epoch's training: its steps, how many ran (fewer when cancelled), the loss summed over the
+   * finite steps, the steps skipped for non-finite values (and at which step), seconds and samples.
+   */
+  private record EpochRun(int steps, int stepsDone, double lossSum, int lossCount, long skipped, List<Integer> skippedAt, double seconds, int samples) {}
+
+  /** Trains one epoch from {@code done} (a resumed epoch's progress, else nothing) until its end or a cancel. */
+  private EpochRun trainEpoch(int epoch, Partial done, List<int[]> slices, Cases cases, Augmenter aug, NDManager root, Replicas replicas, AdamW opt) {
+    long t0 = System.nanoTime();
+    List<int[]> order = new ArrayList<>(slices);
+    java.util.Collections.shuffle(order, new Random(config.seed() * 1_000_003L + epoch));
+    int steps = (order.size() + config.batchSize() - 1) / config.batchSize();
+    double lossSum = done.lossSum();
+    int lossCount = done.lossCount();
+    long skippedBefore = opt.skippedSteps() - done.skipped();
+    int s = done.steps();
+    List<Integer> skippedAt = new ArrayList<>();
+    for (; s < steps && !listener.cancelled(); s++) {
+      // the engine's random numbers (dropout) restart per step, so a resumed run replays exactly
+      Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + epoch * 1_000_003L + s));
+      List<Augmenter.Sample> batch = new ArrayList<>();
+      for (int k = s * config.batchSize(); k < Math.min(order.size(), (s + 1) * config.batchSize()); k++) {
+        int[] at = order.get(k);
+        PreparedVolume v = cases.train().get(at[0]);
+        OrganSet labelled = cases.trainLabelled().get(at[0]);
+        long sampleSeed = (config.seed() * 31 + epoch) * 1_000_003L + k;
+        int bits = labelled.isAll() ? Augmenter.Sample.ALL_LABELLED : labelled.bits();
+        batch.add(aug.apply(new Augmenter.Sample(v.input(at[1]), v.labelSlice(at[1]), v.size(), 0, bits), sampleSeed));
+      }
+      opt.setLearningRate((float) (config.learningRate() * config.schedule().factor((long) epoch * steps + s, (long) config.epochs() * steps)));
+      long skipsBefore = opt.skippedSteps();
+      double loss = TrainStep.run(task, root, replicas, opt, batch);
+      if (opt.skippedSteps() > skipsBefore) {
+        skippedAt.add(s + 1);
+        String where = parameterNames(task.block(), opt.lastNonFiniteGradients());
+        if (!where.isEmpty()) listener.message("epoch " + (epoch + 1) + ", step " + (s + 1) + ": non-finite gradients in " + where);
+      }
+      if (!Double.isNaN(loss)) {
+        lossSum += loss;
+        lossCount++;
+      }
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      int here = s + 1 - done.steps();
+      double sps = here * (double) config.batchSize() / elapsed;
+      double eta = elapsed / here * (steps - s - 1) + (config.epochs() - epoch - 1) * elapsed / here * steps;
+      listener.step(epoch + 1, config.epochs(), s + 1, steps, lossSum / Math.max(1, lossCount), sps, eta);
+    }
+    double seconds = done.seconds() + (System.nanoTime() - t0) / 1e9;
+    return new EpochRun(steps, s, lossSum, lossCount, opt.skippedSteps() - skippedBefore, skippedAt, seconds, order.size());
+  }
+
+  /** Validates a finished epoch, saves its checkpoint (as the best when its mean validation Dice is the highest yet) and the learning curves. */
+  private void endEpoch(int epoch, EpochRun e, NDManager root, ParameterStore ps, Cases cases, AdamW opt, List<EpochMetrics> history, CheckpointStore store)
+      throws IOException {
+    EpochMetrics m = validate(epoch + 1, e.lossSum() / Math.max(1, e.lossCount()), e.seconds(), e.samples() / e.seconds(), root, ps, cases.val(), cases.trainEval());
+    history.add(m);
+    boolean best = history.stream().allMatch(h -> h == m || h.meanValDice() < m.meanValDice());
+    store.saveEpoch(checkpoint(epoch, opt, history, null), best);
+    LearningCurves.write(out, history);
+    listener.epoch(m, best);
   }
 
   /**

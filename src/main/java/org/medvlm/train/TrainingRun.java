@@ -21,6 +21,7 @@ import org.medvlm.model.vlm.ParameterCount;
 import org.medvlm.preprocess.AugmentConfig;
 import org.medvlm.preprocess.PreprocessConfig;
 import org.medvlm.weights.BuiltinEncoders;
+import picocli.CommandLine.Option;
 
 /**
  * One training run as the user asked for it: every option with the study's defaults, checked,
@@ -29,43 +30,101 @@ import org.medvlm.weights.BuiltinEncoders;
  * {@link #run}.
  */
 public final class TrainingRun {
-  /** The options of {@code medvlm train}; fields named after them, defaults as documented there. */
+  /**
+   * The options of a training run, once for every front end: {@code medvlm train} takes them as a
+   * picocli mixin (the option names below), the Fiji dialogs set the fields they show; the
+   * defaults are the fields' initial values; {@link #run} checks them all.
+   */
   public static final class Options {
+    @Option(names = "--model", required = true, paramLabel = "NAME",
+        description = "Model to train: unet, medvlm-small, medvlm-large (medvlm-tiny: a test-size Med-VLM).")
     public String model;
+    /** The first dataset folder and its label map (the command line: the first --data and its --label-map). */
     public Path data;
     public Path labelMap;
     /** More dataset folders, each with its own label map (null: BTCV ids or its dataset.json), trained with {@link #data}. */
     public List<Dataset.Source> moreData = new java.util.ArrayList<>();
+
+    /** The dataset folders in order: the first is {@link #data} and {@link #labelMap}, the rest {@link #moreData}. */
+    public void setData(List<Dataset.Source> folders) {
+      data = folders.get(0).dir();
+      labelMap = folders.get(0).labelMap();
+      moreData = new java.util.ArrayList<>(folders.subList(1, folders.size()));
+    }
+    @Option(names = "--val-cases", paramLabel = "N", description = "Validation cases (default: 6 of 30, else 20%%).")
     public Integer valCases;
+    @Option(names = "--split", paramLabel = "FILE|N/M|fold:K/N",
+        description = "A file of validation case ids, train/validation counts such as 24/6, or cross-validation fold K (0-based) of N, e.g. fold:0/5.")
     public String split;
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/MODEL).")
     public Path out;
+    @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoint.")
     public boolean resume;
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 50 for the U-Net, 10 for Med-VLM, as the study).")
     public Integer epochs;
+    @Option(names = "--batch", paramLabel = "N", description = "Slices per step (default: ${DEFAULT-VALUE}).")
     public int batch = 8;
+    @Option(names = "--lr", paramLabel = "LR", description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
     public float lr = 1e-4f;
+    @Option(names = "--weight-decay", paramLabel = "W", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
     public float weightDecay = 1e-4f;
+    @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
     public long seed = 1;
+    @Option(names = "--organs", paramLabel = "LIST", description = "Organs to learn (default: all 13).")
     public String organs = "all";
+    @Option(names = "--size", paramLabel = "PX", description = "Model input size (default: ${DEFAULT-VALUE}).")
     public int size = 224;
+    @Option(names = "--spacing", paramLabel = "MM", description = "In-plane spacing in mm, 0 = native (default: ${DEFAULT-VALUE}).")
     public double spacing = 1.5;
+    @Option(names = "--context", paramLabel = "N", description = "Slices stacked as channels (odd; 1 = 2D).")
     public int context = 1;
+    @Option(names = "--width", paramLabel = "C", description = "U-Net channels of the first level (default: ${DEFAULT-VALUE}: 7.70 M parameters, as the study's U-Net).")
     public int width = 33;
+    @Option(names = "--depth", paramLabel = "N", description = "U-Net down-samplings (default: ${DEFAULT-VALUE}).")
     public int depth = 4;
+    @Option(names = "--augment", paramLabel = "SET",
+        description = {"Augmentations: safe (intensity shift/scale, noise; default), pose (safe plus rotations up to 10 degrees,",
+            "zooms up to 10%% and shifts up to 6%% of the side, on 70%% of the slices), strong (of nnU-Net's strength without mirroring:",
+            "rotations up to 20 degrees, zooms up to 30%%, shifts up to 8%% on 80%% of the slices, gamma, blur, simulated low resolution),",
+            "study (also left-right and anterior-posterior flips and 90 degree turns, as the study), none."})
     public String augment = "safe";
+    @Option(names = "--rare-repeats", paramLabel = "N",
+        description = "Show slices with a rare organ (fewer voxels than the median organ) up to N times per epoch, the rarer the more (default: ${DEFAULT-VALUE}).")
     public int rareRepeats = 1;
+    @Option(names = "--rare-weight", paramLabel = "W",
+        description = "Weigh a rare organ's pixels in the cross-entropy by sqrt(median organ voxels / its voxels), at most W (default: ${DEFAULT-VALUE} = unweighted).")
     public float rareWeight = 1;
+    @Option(names = "--lr-schedule", paramLabel = "S",
+        description = {"Learning rate over the run: constant (default); cosine (linear warm-up over the first 5%% of steps, then a half",
+            "cosine to zero); wsd (the same warm-up, the full rate, then a straight line to zero over the last 25%% of steps)."})
     public String lrSchedule = "constant";
+    @Option(names = "--image-weights", paramLabel = "DIR|FILE", description = "Med-VLM: pretrained timm ViT weights (model.safetensors or pytorch_model.bin).")
     public Path imageWeights;
+    /** The text encoder as given: a folder or file, {@code builtin:NAME}, or {@code random}; resolved by {@link #run}. */
+    @Option(names = "--text-weights", paramLabel = "DIR|FILE",
+        description = "Med-VLM: pretrained BERT folder (weights, config.json, tokenizer.json or vocab.txt), builtin:all-MiniLM-L6-v2, or random. "
+            + "Default for medvlm-small: builtin:all-MiniLM-L6-v2 (bundled, nothing to download); random for the others.")
+    public String textWeightsSpec;
+    /** The text encoder's weights, from {@link #textWeightsSpec} or the variant's default. */
     public Path textWeights;
     /** No pretrained text encoder even where one is built in ({@code --text-weights random}). */
     public boolean randomText;
+    @Option(names = "--lenient", description = "Med-VLM: load pretrained weights that do not fully fit (missing, unexpected or misshapen keys are skipped and listed) instead of failing.")
     public boolean lenient;
+    @Option(names = "--train-encoders", description = "Med-VLM: train the encoders fully instead of freezing them under LoRA (for random encoders).")
     public boolean trainEncoders;
+    @Option(names = "--absent-share", paramLabel = "P",
+        description = "Med-VLM: chance that a slice is also paired with each organ it does not show, as a negative (default: ${DEFAULT-VALUE}).")
     public float absentShare = 0.25f;
+    @Option(names = "--prompts", paramLabel = "TSV", description = "Med-VLM: more organ phrasings to train with (format of prompts/btcv-organs.tsv).")
     public Path promptFile;
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Med-VLM: longest prompt in tokens; longer ones are truncated with a warning (default: ${DEFAULT-VALUE}).")
     public int maxTokens = 64;
+    @Option(names = "--device", paramLabel = "D", description = "cpu, gpu, a GPU index or auto (default: ${DEFAULT-VALUE}).")
     public String device = "auto";
     /** Data-parallel training devices ({@code 0,1}); null: the one {@link #device}. */
+    @Option(names = "--devices", paramLabel = "LIST",
+        description = "Data-parallel training on several GPUs of this machine, e.g. 0,1,2,3: --batch is the global batch, split evenly; same learning rate (docs/cluster.md).")
     public String devices;
   }
 
@@ -76,6 +135,10 @@ public final class TrainingRun {
    * {@code err}. The output folder ends up with checkpoints, curves and {@code model.json}.
    */
   public static Trainer.Result run(Options o, TrainingListener listener, PrintWriter err) throws IOException {
+    if (o.textWeightsSpec != null && !o.textWeightsSpec.isBlank()) {
+      if (o.textWeightsSpec.trim().equalsIgnoreCase(BuiltinEncoders.RANDOM)) o.randomText = true;
+      else o.textWeights = BuiltinEncoders.resolve(o.textWeightsSpec);
+    }
     boolean vlm = MedVlmConfig.VARIANTS.contains(o.model);
     if (!UNetTask.TYPE.equals(o.model) && !vlm) {
       throw new BadInputException("{model}", "unknown model '" + o.model + "' (available: unet, " + String.join(", ", MedVlmConfig.VARIANTS) + ")");

@@ -24,7 +24,7 @@ class DataTest {
     assertEquals(13, Organ.parseList("all").size());
     assertEquals(List.of(Organ.SPLEEN, Organ.LIVER), Organ.parseList("spleen, liver,spleen"));
     BadInputException e = assertThrows(BadInputException.class, () -> Organ.parseList("spleen,heart"));
-    assertEquals("--organs: unknown organ 'heart' (known: " + Organ.knownNames() + ")", e.getMessage());
+    assertEquals("{organs}: unknown organ 'heart' (known: " + Organ.knownNames() + ")", e.getMessage());
     e = assertThrows(BadInputException.class, () -> Organ.parse("splen"));
     assertTrue(e.getMessage().contains("did you mean 'spleen'?"), e.getMessage());
     e = assertThrows(BadInputException.class, () -> Organ.parse("pancrease"));

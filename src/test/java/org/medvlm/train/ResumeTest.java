@@ -140,7 +140,7 @@ class ResumeTest {
   void startingAgainInAUsedFolderNeedsResume() throws Exception {
     train(tmp.resolve("run"), 1, false);
     BadInputException e = assertThrows(BadInputException.class, () -> train(tmp.resolve("run"), 2, false));
-    assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+    assertTrue(e.getMessage().contains("{resume}"), e.getMessage());
   }
 
   /** A real separate process, killed with SIGKILL at random moments, including during saves. */

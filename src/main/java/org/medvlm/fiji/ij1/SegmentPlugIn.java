@@ -24,7 +24,7 @@ public class SegmentPlugIn implements PlugIn {
     Ij1Runs.run(name, () -> {
       GenericDialog gd = new GenericDialog(name);
       gd.addFileField(DialogField.INPUT.label(), "");
-      String[] organs = SegmentAction.organChoices().stream().filter(c -> !unet || !c.equals(SegmentAction.FREE_TEXT)).toArray(String[]::new);
+      String[] organs = SegmentAction.organChoices(!unet).toArray(String[]::new);
       gd.addChoice(DialogField.ORGAN.label(), organs, SegmentAction.ALL);
       if (!unet) gd.addStringField(DialogField.PROMPT.label(), "", 40);
       gd.addFileField(DialogField.MODEL.label(), "");
