@@ -6,7 +6,7 @@ import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.nio.file.Path;
 import org.medvlm.ErrorText;
-import org.scijava.Cancelable;
+import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 
 /**
@@ -16,7 +16,7 @@ import org.scijava.log.LogService;
 final class FijiRuns {
   private FijiRuns() {}
 
-  static void run(Cancelable command, LogService log, String name, PluginContext.Body body) {
+  static void run(ContextCommand command, LogService log, String name, PluginContext.Body body) {
     try {
       PluginContext.run(body);
     } catch (Exception | OutOfMemoryError e) {
@@ -24,7 +24,7 @@ final class FijiRuns {
     }
   }
 
-  private static void fail(Cancelable command, LogService log, String message, Throwable cause) {
+  private static void fail(ContextCommand command, LogService log, String message, Throwable cause) {
     String line = message.replaceAll("\\s+", " ");
     if (cause != null) log.debug(cause);
     log.error(line);

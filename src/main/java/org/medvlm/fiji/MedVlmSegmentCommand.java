@@ -7,7 +7,7 @@ import net.imglib2.img.Img;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
-import org.scijava.command.DynamicCommand;
+import org.scijava.command.ContextCommand;
 import org.medvlm.infer.CancelToken;
 import org.scijava.app.StatusService;
 import org.scijava.log.LogService;
@@ -22,7 +22,7 @@ import org.scijava.plugin.Plugin;
  * Headless: {@code --run "Med-VLM Segment" "input='ct.nii.gz',organ='liver',output='seg.nii.gz'"}.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Med-VLM>Med-VLM Segment", headless = true)
-public class MedVlmSegmentCommand extends DynamicCommand {
+public class MedVlmSegmentCommand extends ContextCommand {
   @Parameter private LogService log;
 
   @Parameter private StatusService status;
@@ -36,7 +36,8 @@ public class MedVlmSegmentCommand extends DynamicCommand {
   @Parameter(persist = false, label = "Input (NIfTI file or DICOM folder; used when no image is given)", required = false, style = "both")
   private File input;
 
-  @Parameter(persist = false, label = "Organ", initializer = "organChoices")
+  @Parameter(persist = false, label = "Organ", choices = {"All organs", "spleen", "right kidney", "left kidney", "gallbladder", "esophagus", "liver", "stomach", "aorta",
+      "inferior vena cava", "portal and splenic veins", "pancreas", "right adrenal gland", "left adrenal gland", "Free-text prompt"})
   private String organ = SegmentAction.ALL;
 
   @Parameter(persist = false, label = "Prompt (for Free-text prompt)", required = false)
@@ -70,11 +71,6 @@ public class MedVlmSegmentCommand extends DynamicCommand {
   /** The labels on the ImgLib2 image's grid, when the CT came as {@code img}. */
   @Parameter(type = ItemIO.OUTPUT, required = false, label = "Organ labels")
   private Img<UnsignedByteType> labelsImg;
-
-  /** The organ choices come from {@link org.medvlm.data.Organ}: all, each organ, free text. */
-  protected void organChoices() {
-    getInfo().getMutableInput("organ", String.class).setChoices(SegmentAction.organChoices());
-  }
 
   @Override
   public void run() {

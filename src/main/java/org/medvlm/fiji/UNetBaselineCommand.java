@@ -7,7 +7,7 @@ import org.medvlm.train.TrainingRun;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.DynamicCommand;
+import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -17,7 +17,7 @@ import org.scijava.plugin.Plugin;
  * trained one (mode Segment), with the conventions of the Med-VLM commands.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Med-VLM>2D U-Net Baseline", headless = true)
-public class UNetBaselineCommand extends DynamicCommand {
+public class UNetBaselineCommand extends ContextCommand {
   @Parameter private LogService log;
   @Parameter private StatusService status;
 
@@ -30,7 +30,8 @@ public class UNetBaselineCommand extends DynamicCommand {
   @Parameter(persist = false, label = "Input (Segment: NIfTI file or DICOM folder)", required = false, style = "both")
   private File input;
 
-  @Parameter(persist = false, label = "Organ (Segment)", initializer = "organChoices")
+  @Parameter(persist = false, label = "Organ (Segment)", choices = {"All organs", "spleen", "right kidney", "left kidney", "gallbladder", "esophagus", "liver", "stomach", "aorta",
+      "inferior vena cava", "portal and splenic veins", "pancreas", "right adrenal gland", "left adrenal gland"})
   private String organ = SegmentAction.ALL;
 
   @Parameter(persist = false, label = "Model (Segment: checkpoint or training folder; empty: the installed default)", required = false, style = "both")
@@ -77,11 +78,6 @@ public class UNetBaselineCommand extends DynamicCommand {
 
   @Parameter(type = ItemIO.OUTPUT, required = false)
   private ImagePlus curves;
-
-  /** The organ choices come from {@link org.medvlm.data.Organ}: all and each organ (no free text for the U-Net). */
-  protected void organChoices() {
-    getInfo().getMutableInput("organ", String.class).setChoices(SegmentAction.organChoices(false));
-  }
 
   @Override
   public void run() {

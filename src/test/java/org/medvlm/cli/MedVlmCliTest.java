@@ -79,7 +79,7 @@ class MedVlmCliTest {
     Path out = shared.resolve("bad.nii.gz");
     CliTest.assertError(CliTest.run("segment", "--model", run.toString(), "--input", ct, "--out", out.toString(), "--organs", "splen"), 2, "did you mean 'spleen'?");
     CliTest.assertError(CliTest.run("segment", "--model", run.toString(), "--input", ct, "--out", out.toString(), "--organs", "pancreas"), 2,
-        "trained for spleen, liver, not pancreas");
+        "--organs: the model was not trained on the pancreas (it knows: spleen, liver)");
     CliTest.assertError(CliTest.run("segment", "--model", run.toString(), "--input", ct, "--out", out.toString(), "--prompt", "  "), 2, "--prompt: the prompt is empty");
     CliTest.assertError(CliTest.run("train", "--model", "medvlm-small", "--data", data.toString(), "--val-cases", "1", "--out", run.toString(), "--resume",
         "--size", "32", "--spacing", "6", "--organs", "spleen,liver", "--epochs", "2"), 2, "holds a medvlm-tiny checkpoint, not medvlm-small");

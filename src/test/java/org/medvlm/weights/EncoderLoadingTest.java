@@ -74,7 +74,7 @@ class EncoderLoadingTest {
     assertTrue(bert.getMessage().contains("medvlm-large needs width 768, 12 layers and 12 heads (BioBERT base cased v1.1)"), bert.getMessage());
     BadInputException swapped = assertThrows(BadInputException.class, () -> MedVlmTask.withPretrained("medvlm-tiny", 64, 1, organs, prompts, 32, 0.2f, false,
         new MedVlmTask.Pretrained(EncoderParityTest.DIR.resolve("minilm"), null, false)));
-    assertTrue(swapped.getMessage().contains("given as --image-weights"), swapped.getMessage());
+    assertTrue(swapped.getMessage().contains("given as {image-weights}"), swapped.getMessage());
   }
 
   @Test
