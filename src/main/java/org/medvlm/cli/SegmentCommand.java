@@ -32,7 +32,7 @@ final class SegmentCommand implements Callable<Integer> {
         !o.noPostprocess, part, o.overwrite, o.volumes, o.acceptNonOrthonormal);
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    SegmentProgress progress = new SegmentProgress(err, SegmentProgress.starterName(o.modelSpec), o.device);
+    SegmentProgress progress = new SegmentProgress(err, SegmentProgress.starterName(o.modelSpec));
     SegmentJob.Outcome done = SegmentJob.run(r, progress, new CancelToken());
     if (SegmentJob.isFolder(o.input)) {
       out.printf(java.util.Locale.ROOT, "segmented %d of %d cases into %s%n", done.done(), done.cases(), o.out);

@@ -12,16 +12,14 @@ import org.medvlm.infer.StarterModel;
 final class SegmentProgress implements JobListener {
   private final PrintWriter err;
   private final String modelName; // null: the segmenter's file
-  private final String device;
   private final PhaseTimes times = new PhaseTimes();
   private long lastDraw;
   private boolean barShown;
 
   /** @param modelName how to name the model in the first line (null: its file) */
-  SegmentProgress(PrintWriter err, String modelName, String device) {
+  SegmentProgress(PrintWriter err, String modelName) {
     this.err = err;
     this.modelName = modelName;
-    this.device = device;
   }
 
   PhaseTimes times() {
@@ -32,13 +30,7 @@ final class SegmentProgress implements JobListener {
   public void modelOpened(Segmenter seg) {
     times.mark("model");
     String which = modelName != null ? modelName : seg.source().toString();
-    String dev;
-    try {
-      dev = Devices.describe(List.of(Devices.parse(device)));
-    } catch (org.medvlm.BadInputException e) {
-      dev = device;
-    }
-    err.println("model " + which + " (" + seg.organs().size() + " organs); device: " + dev);
+    err.println("model " + which + " (" + seg.organs().size() + " organs); device: " + Devices.describe(List.of(seg.device())));
   }
 
   @Override

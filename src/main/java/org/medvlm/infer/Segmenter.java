@@ -92,6 +92,11 @@ public final class Segmenter implements AutoCloseable {
     return organs;
   }
 
+  /** The device the model runs on. */
+  public ai.djl.Device device() {
+    return manager.getDevice();
+  }
+
   public Path source() {
     return source;
   }
