@@ -1,8 +1,9 @@
 // Med-VLM batch segmentation: every CT in a folder (NIfTI files *.nii/*.nii.gz and DICOM series
-// subfolders) into <case>_seg.nii.gz label files (BTCV organ ids) and one volumes.csv of organ
-// volumes in mL (case,organ_id,organ,volume_ml: the table `medvlm segment` writes). Cases whose
-// label file exists are skipped, so a stopped run can be started again; Esc stops it at the next
-// batch of slices, leaving no half-written file.
+// subfolders) into <name>_seg.nii.gz label files of BTCV organ ids (<name>: the file name without
+// .nii/.nii.gz, or the DICOM folder's name) and one volumes.csv of organ volumes in mL
+// (case,organ_id,organ,volume_ml: the table `medvlm segment` writes). Cases whose label file exists
+// are skipped, so a stopped run can be started again; Esc stops it at the next batch of slices,
+// leaving no half-written file.
 //
 // Interactive: Plugins > Macros > Run... (or Plugins > Med-VLM > Med-VLM Batch Segment) asks for
 // the folders. Batch, in Fiji or ImageJ 1.x:

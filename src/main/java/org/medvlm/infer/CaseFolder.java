@@ -10,17 +10,22 @@ import org.medvlm.BadInputException;
 import org.medvlm.io.CaseId;
 import org.medvlm.io.DicomSeriesReader;
 
-/** The cases of a batch folder: its NIfTI files and DICOM series subfolders, by case id, sorted by name. */
+/** The cases of a batch folder: its NIfTI files and DICOM series subfolders, by name, sorted by file name. */
 public final class CaseFolder {
   private CaseFolder() {}
 
   /** Case id to path, in the sorted order that shards count positions in. */
   public static Map<String, Path> list(Path folder) throws IOException {
+    return list(folder, CaseNames.CASE_ID);
+  }
+
+  /** Case name to path, named as {@code names} says, in the sorted order that shards count positions in. */
+  public static Map<String, Path> list(Path folder, CaseNames names) throws IOException {
     Map<String, Path> cases = new LinkedHashMap<>();
     try (Stream<Path> s = Files.list(folder)) {
       for (Path p : s.sorted().toList()) {
-        if (Files.isRegularFile(p) && CaseId.isNifti(p)) cases.put(CaseId.of(p), p);
-        else if (Files.isDirectory(p) && DicomSeriesReader.isDicomFolder(p)) cases.put(safeName(p.getFileName().toString()), p);
+        boolean nifti = Files.isRegularFile(p) && CaseId.isNifti(p);
+        if (nifti || Files.isDirectory(p) && DicomSeriesReader.isDicomFolder(p)) cases.put(names.of(p), p);
       }
     }
     if (cases.isEmpty()) throw new BadInputException(folder, "folder holds no NIfTI files and no DICOM series folders");

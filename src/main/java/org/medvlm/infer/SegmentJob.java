@@ -157,7 +157,7 @@ public final class SegmentJob {
   private static Outcome runFolder(Segmenter seg, SegmentRequest r, List<Organ> organs, JobListener listener, CancelToken cancel) throws IOException {
     Path out = r.output();
     Files.createDirectories(out);
-    Map<String, Path> cases = CaseFolder.list(r.input());
+    Map<String, Path> cases = CaseFolder.list(r.input(), r.names());
     if (r.shard() != null) {
       int position = 0;
       for (var it = cases.entrySet().iterator(); it.hasNext(); position++) {

@@ -22,9 +22,16 @@ import org.medvlm.data.Organ;
  * @param overwrite replace existing outputs (and segment finished cases of a folder again)
  * @param volumes a single input's organ volumes table (.csv or .json), or null; a folder always gets {@code volumes.csv}
  * @param acceptNonOrthonormal read NIfTI inputs whose direction matrix is sheared
+ * @param names how a folder's cases name their label files and table rows
  */
 public record SegmentRequest(Path model, Path input, Path output, List<Organ> organs, String prompt, boolean binary, String device, int batch,
-    boolean postprocess, Shards.Shard shard, boolean overwrite, Path volumes, boolean acceptNonOrthonormal) {
+    boolean postprocess, Shards.Shard shard, boolean overwrite, Path volumes, boolean acceptNonOrthonormal, CaseNames names) {
+
+  /** A request whose folder cases are named by case id, as the CLI names them. */
+  public SegmentRequest(Path model, Path input, Path output, List<Organ> organs, String prompt, boolean binary, String device, int batch,
+      boolean postprocess, Shards.Shard shard, boolean overwrite, Path volumes, boolean acceptNonOrthonormal) {
+    this(model, input, output, organs, prompt, binary, device, batch, postprocess, shard, overwrite, volumes, acceptNonOrthonormal, CaseNames.CASE_ID);
+  }
 
   /** Slices per forward pass unless a front end asks for another number. */
   public static final int DEFAULT_BATCH = 8;
@@ -35,6 +42,7 @@ public record SegmentRequest(Path model, Path input, Path output, List<Organ> or
     if (prompt != null && (binary || organs != null)) throw new BadInputException("{prompt}", "give {prompt} or {organs}/{binary}, not both");
     if (prompt != null && prompt.isBlank()) throw new BadInputException("{prompt}", "the prompt is empty");
     if (prompt != null && volumes != null) throw new BadInputException("{volumes}", "organ volumes are reported for organs, not for a free-text prompt");
+    if (names == null) throw new IllegalArgumentException("names: null");
     if (model == null) throw new BadInputException("{model}", "no model checkpoint given");
   }
 

@@ -106,8 +106,9 @@ public final class Shards {
     List<String> without = new ArrayList<>();
     if (input != null) {
       for (var c : CaseFolder.list(input).entrySet()) {
+        // rows name a case by case id (the CLI) or by file name (the batch macro, and old Fiji tables with the extension)
         String file = c.getValue().getFileName().toString();
-        if (!rows.containsKey(c.getKey()) && !rows.containsKey(file)) without.add(c.getKey());
+        if (!rows.containsKey(c.getKey()) && !rows.containsKey(CaseNames.FILE_NAME.of(c.getValue())) && !rows.containsKey(file)) without.add(c.getKey());
       }
       if (!without.isEmpty()) {
         throw new BadInputException(dir, without.size() + " case(s) of " + input + " without volumes in any shard table (" + String.join(", ", without.subList(0, Math.min(5, without.size())))

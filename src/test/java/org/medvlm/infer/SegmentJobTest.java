@@ -82,6 +82,37 @@ class SegmentJobTest {
     assertTrue(Files.exists(out.resolve("volumes.csv")));
   }
 
+  /** The CLI names a folder's outputs by case id, the batch macro by file name; both tables merge against the input. */
+  @Test
+  void folderCasesAreNamedByCaseIdOrByFileName() throws Exception {
+    List<String> stems = new ArrayList<>();
+    try (Stream<Path> s = Files.list(cases)) {
+      for (Path p : s.sorted().toList()) stems.add(org.medvlm.io.CaseId.stem(p));
+    }
+    Path byId = tmp.resolve("by-id");
+    SegmentRequest r = request(cases, byId, 8);
+    SegmentJob.run(r, new Recorder(), new CancelToken());
+    Path byName = tmp.resolve("by-name");
+    SegmentRequest m = new SegmentRequest(r.model(), cases, byName, null, null, false, "cpu", 8, true, null, false, null, false, CaseNames.FILE_NAME);
+    SegmentJob.run(m, new Recorder(), new CancelToken());
+    for (String stem : stems) {
+      assertTrue(Files.exists(byName.resolve(stem + "_seg.nii.gz")), stem);
+      String id = org.medvlm.io.CaseId.of(Path.of(stem + ".nii.gz"));
+      assertTrue(!id.equals(stem) && Files.exists(byId.resolve(id + "_seg.nii.gz")), id);
+    }
+    List<String> idRows = Files.readAllLines(byId.resolve("volumes.csv"));
+    List<String> nameRows = Files.readAllLines(byName.resolve("volumes.csv"));
+    assertEquals(stems, nameRows.subList(1, nameRows.size()).stream().map(l -> l.split(",")[0]).distinct().toList());
+    assertEquals(idRows.size(), nameRows.size());
+    for (int i = 1; i < idRows.size(); i++) {
+      assertEquals(idRows.get(i).substring(idRows.get(i).indexOf(',')), nameRows.get(i).substring(nameRows.get(i).indexOf(',')), "same volumes");
+    }
+    for (Path out : List.of(byId, byName)) {
+      Files.move(out.resolve("volumes.csv"), out.resolve("volumes.shard-0-of-1.csv"));
+      assertEquals(stems.size(), Shards.merge(out, out.resolve("volumes.csv"), cases).cases(), "merge-volumes checks the cases of " + out);
+    }
+  }
+
   @Test
   void runningOutOfMemoryHalvesTheBatchAndFinishes() throws Exception {
     Path ct = Files.list(cases).sorted().findFirst().orElseThrow();
