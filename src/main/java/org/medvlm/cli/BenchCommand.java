@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
         "train: training steps per model (U-Net, Med-VLM Small; with --large Large) in slices/s, with the same ratio.",
         "memory: peak RSS of segment, all 13 organs of a 512 x 512 x --rss-slices int16 CT (default 200), in a fresh JVM per model",
         "    (Med-VLM Small; with --large also Large; random weights), then resident memory over --steps U-Net training steps",
-        "    after a warm-up (drift should stay within 5%).",
+        "    after a warm-up (drift should stay within 5%%).",
         "scan: the headline: segment, all 13 organs of --ct (a real scan), end to end in a fresh JVM, Med-VLM Small at 1.5 mm / 224 px",
         "    and at 3 mm / 112 px (TotalSegmentator --fast's resolution), random weights with every organ decoded on every slice",
         "    (the worst case); median wall time of --repeats runs (at most 3) and peak RSS. Part of all when --ct is given.",
