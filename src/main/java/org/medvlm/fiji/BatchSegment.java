@@ -25,9 +25,7 @@ public final class BatchSegment {
   public static String run(String input, String output, String model, String organ, String device, String shard) {
     String[] result = new String[1];
     try {
-      PluginContext.run(() -> result[0] = segment(input, output, model, organ, device, shard));
-    } catch (Exception | OutOfMemoryError e) {
-      result[0] = "error: " + MacroKeys.message(e);
+      FijiRuns.run((line, unexpected) -> result[0] = "error: " + line, () -> result[0] = segment(input, output, model, organ, device, shard));
     } finally {
       IJ.showProgress(1.0);
     }

@@ -29,7 +29,7 @@ public class MedVlmEvaluateCommand extends ContextCommand {
 
   @Override
   public void run() {
-    FijiRuns.run(this, log, "Med-VLM Evaluate", () -> {
+    FijiRuns.run(FijiRuns.cancelling(this, log, "Med-VLM Evaluate"), () -> {
       EvaluateAction.run(FijiRuns.path(predictions), FijiRuns.path(references), FijiRuns.path(labelmap), labelled, FijiRuns.path(output), log::info);
     });
   }

@@ -74,7 +74,7 @@ public class MedVlmSegmentCommand extends ContextCommand {
 
   @Override
   public void run() {
-    FijiRuns.run(this, log, "Med-VLM Segment", () -> {
+    FijiRuns.run(FijiRuns.cancelling(this, log, "Med-VLM Segment"), () -> {
       boolean fromFile = FijiRuns.path(input) != null;
       boolean fromImg = !fromFile && image == null && img != null;
       double[] voxel = SegmentAction.parseSpacing(spacing);
@@ -85,7 +85,7 @@ public class MedVlmSegmentCommand extends ContextCommand {
           device, FijiRuns.path(output), voxel, true, FijiRuns.path(csv)), log::info, progress, cancel);
       if (fromImg) labelsImg = ImgLib2Images.labels(r.labels());
       else labels = r.labels();
-      FijiRuns.present(r, volumes, overlay && !fromImg);
+      FijiRuns.present(r, false, volumes, overlay && !fromImg);
     });
   }
 }

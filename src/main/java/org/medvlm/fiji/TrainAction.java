@@ -5,10 +5,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.medvlm.BadInputException;
+import org.medvlm.data.Dataset;
 import org.medvlm.train.EpochMetrics;
 import org.medvlm.train.Trainer;
 import org.medvlm.train.TrainingListener;
@@ -47,15 +49,8 @@ public final class TrainAction {
 
   /** The options every training dialog sets (model, data, epochs, size, output, resume, device); the rest keep TrainingRun's defaults. */
   public static TrainingRun.Options options(String model, Path data, Path labelMap, int epochs, int size, Path out, boolean resume, String device) {
-    TrainingRun.Options o = new TrainingRun.Options();
-    o.model = model;
-    o.data = data;
-    o.labelMap = labelMap;
-    o.epochs = epochs;
-    o.size = size;
-    o.out = out;
+    TrainingRun.Options o = TrainingRun.Options.of(model, List.of(new Dataset.Source(data, labelMap)), epochs, size, out, device.toLowerCase(Locale.ROOT));
     o.resume = resume;
-    o.device = device.toLowerCase(Locale.ROOT);
     return o;
   }
 

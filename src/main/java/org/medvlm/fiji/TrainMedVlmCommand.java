@@ -62,7 +62,7 @@ public class TrainMedVlmCommand extends ContextCommand {
 
   @Override
   public void run() {
-    FijiRuns.run(this, log, "Train Med-VLM", () -> {
+    FijiRuns.run(FijiRuns.cancelling(this, log, "Train Med-VLM"), () -> {
       TrainingRun.Options o = TrainAction.options(TrainAction.modelName(variant), FijiRuns.path(dataset), FijiRuns.path(labelmap), epochs, size,
           FijiRuns.path(output), resume, device);
       TrainAction.moreData(o, moredata);

@@ -81,7 +81,7 @@ public class UNetBaselineCommand extends ContextCommand {
 
   @Override
   public void run() {
-    FijiRuns.run(this, log, "2D U-Net Baseline", () -> {
+    FijiRuns.run(FijiRuns.cancelling(this, log, "2D U-Net Baseline"), () -> {
       if ("Train".equalsIgnoreCase(mode)) {
         TrainingRun.Options o = TrainAction.options("unet", FijiRuns.path(dataset), FijiRuns.path(labelmap), epochs, size, FijiRuns.path(output), resume, device);
         TrainAction.moreData(o, moredata);
@@ -93,7 +93,7 @@ public class UNetBaselineCommand extends ContextCommand {
             ModelLocator.resolve(FijiRuns.path(model), "unet"), device, FijiRuns.path(output), SegmentAction.parseSpacing(spacing), true,
             FijiRuns.path(csv)), log::info);
         labels = r.labels();
-        FijiRuns.present(r, volumes, overlay);
+        FijiRuns.present(r, false, volumes, overlay);
       }
     });
   }

@@ -4,6 +4,7 @@ import ij.IJ;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 import org.medvlm.fiji.EvaluateAction;
+import org.medvlm.fiji.FijiRuns;
 
 /**
  * "Med-VLM Evaluate": Dice, IoU, HD95, ASSD and surface Dice of a folder (or file) of predictions
@@ -14,24 +15,23 @@ import org.medvlm.fiji.EvaluateAction;
 public class EvaluatePlugIn implements PlugIn {
   @Override
   public void run(String arg) {
-    Ij1Runs.run("Med-VLM Evaluate", () -> {
-      GenericDialog gd = new GenericDialog("Med-VLM Evaluate");
-      gd.addDirectoryField(DialogField.PREDICTIONS.label(), "");
-      gd.addDirectoryField(DialogField.REFERENCES.label(), "");
-      gd.addFileField(DialogField.EVALUATE_LABELMAP.label(), "");
-      gd.addStringField(DialogField.LABELLED.label(), "");
-      gd.addFileField(DialogField.METRICS_OUTPUT.label(), "");
-      gd.showDialog();
-      if (gd.wasCanceled()) {
-        IJ.log("Med-VLM Evaluate: cancelled");
-        return;
-      }
-      var pred = Ij1Runs.path(gd.getNextString());
-      var truth = Ij1Runs.path(gd.getNextString());
-      var map = Ij1Runs.path(gd.getNextString());
-      String labelled = gd.getNextString();
-      var out = Ij1Runs.path(gd.getNextString());
-      EvaluateAction.run(pred, truth, map, labelled, out, IJ::log);
-    });
+    Ij1Runs.runDialog("Med-VLM Evaluate", EvaluatePlugIn::fields, EvaluatePlugIn::evaluate);
+  }
+
+  private static void fields(GenericDialog d) {
+    d.addDirectoryField(DialogField.PREDICTIONS.label(), "");
+    d.addDirectoryField(DialogField.REFERENCES.label(), "");
+    d.addFileField(DialogField.EVALUATE_LABELMAP.label(), "");
+    d.addStringField(DialogField.LABELLED.label(), "");
+    d.addFileField(DialogField.METRICS_OUTPUT.label(), "");
+  }
+
+  private static void evaluate(GenericDialog gd) throws Exception {
+    var pred = FijiRuns.path(gd.getNextString());
+    var truth = FijiRuns.path(gd.getNextString());
+    var map = FijiRuns.path(gd.getNextString());
+    String labelled = gd.getNextString();
+    var out = FijiRuns.path(gd.getNextString());
+    EvaluateAction.run(pred, truth, map, labelled, out, IJ::log);
   }
 }

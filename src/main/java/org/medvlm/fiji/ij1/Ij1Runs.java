@@ -2,38 +2,41 @@ package org.medvlm.fiji.ij1;
 
 import ij.IJ;
 import ij.Macro;
-import java.nio.file.Path;
-import org.medvlm.ErrorText;
+import ij.gui.GenericDialog;
+import java.util.function.Consumer;
+import org.medvlm.fiji.FijiRuns;
 import org.medvlm.fiji.PluginContext;
 
 /**
- * Around every ImageJ 1.x entry: our class loader as the thread's context class loader (ImageJ's
- * plugin class loader loads our jars; {@link PluginContext}); errors as one line in the Log
- * window, a message box only when a person clicked.
+ * Around every ImageJ 1.x entry: {@link FijiRuns} with errors as one line in the Log window and a
+ * message box only when a person clicked; and the entries' dialogs.
  */
 final class Ij1Runs {
   private Ij1Runs() {}
 
   static void run(String name, PluginContext.Body body) {
-    try {
-      PluginContext.run(body);
-    } catch (Exception | OutOfMemoryError e) {
-      fail(name, org.medvlm.fiji.MacroKeys.message(e));
-    }
+    FijiRuns.run((line, unexpected) -> {
+      IJ.log(name + ": error: " + line);
+      if (Macro.getOptions() == null && !IJ.isMacro()) IJ.error(name, name + ": error: " + line);
+    }, body);
   }
 
-  private static void fail(String name, String message) {
-    String line = name + ": error: " + String.valueOf(message).replaceAll("\\s+", " ");
-    IJ.log(line);
-    if (Macro.getOptions() == null && !IJ.isMacro()) IJ.error(name, line);
+  /** What an entry does with its filled dialog. */
+  interface DialogAction {
+    void run(GenericDialog filled) throws Exception;
   }
 
-  /** True when results can be shown: a running ImageJ window and no batch mode. */
-  static boolean hasScreen() {
-    return IJ.getInstance() != null && !ij.macro.Interpreter.isBatchMode() && !java.awt.GraphicsEnvironment.isHeadless();
-  }
-
-  static Path path(String s) {
-    return s == null || s.isBlank() ? null : Path.of(s.trim());
+  /**
+   * Runs the entry {@code name} ({@link #run}): the dialog {@code fields} fills, shown (a macro's
+   * options fill it without showing it), then {@code action}; a cancelled dialog is one log line.
+   */
+  static void runDialog(String name, Consumer<GenericDialog> fields, DialogAction action) {
+    run(name, () -> {
+      GenericDialog gd = new GenericDialog(name);
+      fields.accept(gd);
+      gd.showDialog();
+      if (gd.wasCanceled()) IJ.log(name + ": cancelled");
+      else action.run(gd);
+    });
   }
 }

@@ -5,8 +5,7 @@ import ij.ImagePlus;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
-import java.util.Map;
-import org.medvlm.data.Organ;
+import org.medvlm.fiji.FijiRuns;
 import org.medvlm.fiji.ModelLocator;
 import org.medvlm.fiji.SegmentAction;
 
@@ -21,45 +20,36 @@ public class SegmentPlugIn implements PlugIn {
   public void run(String arg) {
     boolean unet = "unet".equals(arg);
     String name = unet ? "2D U-Net Baseline" : "Med-VLM Segment";
-    Ij1Runs.run(name, () -> {
-      GenericDialog gd = new GenericDialog(name);
-      gd.addFileField(DialogField.INPUT.label(), "");
-      String[] organs = SegmentAction.organChoices(!unet).toArray(String[]::new);
-      gd.addChoice(DialogField.ORGAN.label(), organs, SegmentAction.ALL);
-      if (!unet) gd.addStringField(DialogField.PROMPT.label(), "", 40);
-      gd.addFileField(DialogField.MODEL.label(), "");
-      gd.addChoice(DialogField.DEVICE.label(), SegmentAction.DEVICES, "Auto");
-      gd.addFileField(DialogField.OUTPUT.label(), "");
-      gd.addStringField(DialogField.SPACING.label(), "");
-      gd.addCheckbox(DialogField.VOLUMES.label(), true);
-      gd.addFileField(DialogField.CSV.label(), "");
-      gd.addCheckbox(DialogField.OVERLAY.label(), false);
-      gd.showDialog();
-      if (gd.wasCanceled()) {
-        IJ.log(name + ": cancelled");
-        return;
-      }
-      String input = gd.getNextString();
-      String organ = gd.getNextChoice();
-      String prompt = unet ? null : gd.getNextString();
-      String model = gd.getNextString();
-      String device = gd.getNextChoice();
-      String output = gd.getNextString();
-      String spacing = gd.getNextString();
-      boolean volumes = gd.getNextBoolean();
-      String csv = gd.getNextString();
-      boolean overlay = gd.getNextBoolean();
-      ImagePlus image = input.isBlank() ? WindowManager.getCurrentImage() : null;
-      var r = SegmentAction.run(new SegmentAction.Request(image, Ij1Runs.path(input), organ, prompt, ModelLocator.resolve(Ij1Runs.path(model), unet ? "unet" : "medvlm"),
-          device, Ij1Runs.path(output), SegmentAction.parseSpacing(spacing), true, Ij1Runs.path(csv)), IJ::log);
-      String title = image != null ? image.getTitle() : Ij1Runs.path(input).getFileName().toString();
-      Map<Organ, Double> ml = r.volumesMl();
-      if (overlay) r.ct().setOverlay(SegmentAction.overlay(r.labels()));
-      if (Ij1Runs.hasScreen()) {
-        r.labels().show();
-        if (overlay && r.ct().getWindow() == null) r.ct().show();
-        if (volumes && !ml.isEmpty()) SegmentAction.volumesTable(ml, title).show("Med-VLM organ volumes");
-      }
-    });
+    Ij1Runs.runDialog(name, d -> fields(d, unet), gd -> segment(gd, unet));
+  }
+
+  private static void fields(GenericDialog d, boolean unet) {
+    d.addFileField(DialogField.INPUT.label(), "");
+    d.addChoice(DialogField.ORGAN.label(), SegmentAction.organChoices(!unet).toArray(String[]::new), SegmentAction.ALL);
+    if (!unet) d.addStringField(DialogField.PROMPT.label(), "", 40);
+    d.addFileField(DialogField.MODEL.label(), "");
+    d.addChoice(DialogField.DEVICE.label(), SegmentAction.DEVICES, "Auto");
+    d.addFileField(DialogField.OUTPUT.label(), "");
+    d.addStringField(DialogField.SPACING.label(), "");
+    d.addCheckbox(DialogField.VOLUMES.label(), true);
+    d.addFileField(DialogField.CSV.label(), "");
+    d.addCheckbox(DialogField.OVERLAY.label(), false);
+  }
+
+  private static void segment(GenericDialog gd, boolean unet) throws Exception {
+    String input = gd.getNextString();
+    String organ = gd.getNextChoice();
+    String prompt = unet ? null : gd.getNextString();
+    String model = gd.getNextString();
+    String device = gd.getNextChoice();
+    String output = gd.getNextString();
+    String spacing = gd.getNextString();
+    boolean volumes = gd.getNextBoolean();
+    String csv = gd.getNextString();
+    boolean overlay = gd.getNextBoolean();
+    ImagePlus image = input.isBlank() ? WindowManager.getCurrentImage() : null;
+    var r = SegmentAction.run(new SegmentAction.Request(image, FijiRuns.path(input), organ, prompt, ModelLocator.resolve(FijiRuns.path(model), unet ? "unet" : "medvlm"),
+        device, FijiRuns.path(output), SegmentAction.parseSpacing(spacing), true, FijiRuns.path(csv)), IJ::log);
+    FijiRuns.present(r, true, volumes, overlay);
   }
 }
