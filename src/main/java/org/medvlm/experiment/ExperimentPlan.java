@@ -24,21 +24,15 @@ public record ExperimentPlan(List<String> models, String split, int size, double
 
   /** The training options of one model under this plan, on the data folders in order (the first is {@code --data}). */
   public TrainingRun.Options options(String model, List<Dataset.Source> data, java.nio.file.Path out) {
-    TrainingRun.Options o = new TrainingRun.Options();
     boolean unet = model.equals("unet");
-    o.model = model;
-    o.setData(data);
+    TrainingRun.Options o = TrainingRun.Options.of(model, data, unet ? unetEpochs : medvlmEpochs, size, out, device);
     o.augment = augment;
     o.lrSchedule = lrSchedule;
-    o.out = out;
     o.split = split;
-    o.size = size;
     o.spacing = spacing;
     o.batch = batch;
     o.seed = seed;
-    o.device = device;
     o.width = unetWidth;
-    o.epochs = unet ? unetEpochs : medvlmEpochs;
     Float lr = unet ? unetLr : medvlmLr;
     if (lr != null) o.lr = lr;
     o.trainEncoders = !unet && trainEncoders;

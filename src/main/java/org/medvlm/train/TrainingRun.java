@@ -45,6 +45,18 @@ public final class TrainingRun {
     /** More dataset folders, each with its own label map (null: BTCV ids or its dataset.json), trained with {@link #data}. */
     public List<Dataset.Source> moreData = new java.util.ArrayList<>();
 
+    /** The options every front end sets (the Fiji dialogs, an experiment plan); the rest keep their defaults. */
+    public static Options of(String model, List<Dataset.Source> data, Integer epochs, int size, Path out, String device) {
+      Options o = new Options();
+      o.model = model;
+      o.setData(data);
+      o.epochs = epochs;
+      o.size = size;
+      o.out = out;
+      o.device = device;
+      return o;
+    }
+
     /** The dataset folders in order: the first is {@link #data} and {@link #labelMap}, the rest {@link #moreData}. */
     public void setData(List<Dataset.Source> folders) {
       data = folders.get(0).dir();

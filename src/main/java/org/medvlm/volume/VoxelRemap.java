@@ -38,26 +38,27 @@ public final class VoxelRemap {
   }
 
   private static void copyFloats(float[] in, float[] out, int[] d, int[] tx, int[] ty, int[] tz, float fill) {
-    int o = 0;
-    for (int z = 0; z < d[2]; z++) {
-      for (int y = 0; y < d[1]; y++) {
-        int base = tz[z] < 0 || ty[y] < 0 ? -1 : tz[z] + ty[y];
-        for (int x = 0; x < d[0]; x++, o++) {
-          out[o] = base < 0 || tx[x] < 0 ? fill : in[base + tx[x]];
-        }
-      }
-    }
+    forEachRow(d, ty, tz, (o, base) -> {
+      for (int x = 0; x < d[0]; x++) out[o + x] = base < 0 || tx[x] < 0 ? fill : in[base + tx[x]];
+    });
   }
 
   private static void copyInts(int[] in, int[] out, int[] d, int[] tx, int[] ty, int[] tz, int fill) {
+    forEachRow(d, ty, tz, (o, base) -> {
+      for (int x = 0; x < d[0]; x++) out[o + x] = base < 0 || tx[x] < 0 ? fill : in[base + tx[x]];
+    });
+  }
+
+  /** One output row: its first linear index, and the linear index its input row starts at (-1: fill the row). */
+  private interface RowCopy {
+    void copy(int outStart, int inBase);
+  }
+
+  /** Calls {@code row} for each output row (y, z), in storage order; the per-voxel loop stays in the caller, unboxed. */
+  private static void forEachRow(int[] d, int[] ty, int[] tz, RowCopy row) {
     int o = 0;
     for (int z = 0; z < d[2]; z++) {
-      for (int y = 0; y < d[1]; y++) {
-        int base = tz[z] < 0 || ty[y] < 0 ? -1 : tz[z] + ty[y];
-        for (int x = 0; x < d[0]; x++, o++) {
-          out[o] = base < 0 || tx[x] < 0 ? fill : in[base + tx[x]];
-        }
-      }
+      for (int y = 0; y < d[1]; y++, o += d[0]) row.copy(o, tz[z] < 0 || ty[y] < 0 ? -1 : tz[z] + ty[y]);
     }
   }
 
