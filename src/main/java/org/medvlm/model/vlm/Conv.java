@@ -10,11 +10,8 @@ import ai.djl.training.initializer.XavierInitializer;
 
 /** A square 2D convolution with bias, padding that keeps the size (at stride 1), and a dilation. */
 final class Conv extends ExplicitBlock {
-  private final Parameter weight;
-  private final Parameter bias;
-  private final int kernel;
-  private final int stride;
-  private final int dilation;
+  private final Parameter weight, bias;
+  private final int kernel, stride, dilation;
 
   Conv(int in, int out, int kernel, int stride, int dilation) {
     this.kernel = kernel;
