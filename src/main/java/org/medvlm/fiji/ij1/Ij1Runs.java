@@ -16,8 +16,9 @@ final class Ij1Runs {
 
   static void run(String name, PluginContext.Body body) {
     FijiRuns.run((line, unexpected) -> {
-      IJ.log(name + ": error: " + line);
-      if (Macro.getOptions() == null && !IJ.isMacro()) IJ.error(name, name + ": error: " + line);
+      String logged = name + ": error: " + line;
+      IJ.log(logged);
+      if (Macro.getOptions() == null && !IJ.isMacro()) IJ.error(name, logged);
     }, body);
   }
 
