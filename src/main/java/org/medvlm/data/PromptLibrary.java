@@ -20,7 +20,6 @@ public final class PromptLibrary {
     this.prompts = prompts;
   }
 
-  /** The prompts that ship with the plugin. */
   /** A library of the given phrasings (for example the canonical prompts a checkpoint carries). */
   public static PromptLibrary of(Map<Organ, List<String>> prompts) {
     Map<Organ, List<String>> copy = new java.util.EnumMap<>(Organ.class);
@@ -28,6 +27,7 @@ public final class PromptLibrary {
     return new PromptLibrary(copy);
   }
 
+  /** The prompts that ship with the plugin. */
   public static PromptLibrary builtIn() {
     try (InputStream in = PromptLibrary.class.getResourceAsStream(BUILT_IN)) {
       if (in == null) throw new IllegalStateException("built-in prompts missing from the jar: " + BUILT_IN);
