@@ -51,6 +51,7 @@ public final class MedVlmTask implements SegmentationTask {
   private final boolean trainEncoders;
   private Pretrained pretrained;
   private float[] organWeights;
+  private float wordDropout;
 
   public MedVlmTask(MedVlmConfig config, List<Organ> organs, TextTokenizer tokenizer, PromptLibrary prompts, float absentShare, boolean trainEncoders) {
     this.predictor = new MedVlmPredictor(config, organs, tokenizer, prompts);
@@ -147,6 +148,7 @@ public final class MedVlmTask implements SegmentationTask {
   public JsonObject describe() {
     JsonObject o = predictor.describe();
     o.addProperty("absent_share", absentShare);
+    o.addProperty("prompt_word_dropout", wordDropout);
     o.addProperty("train_encoders", trainEncoders);
     return o;
   }
@@ -175,6 +177,15 @@ public final class MedVlmTask implements SegmentationTask {
     return 1f;
   }
 
+  /**
+   * Leaves each word of a training phrasing out with chance {@code rate} ({@link PromptWordDropout});
+   * 0, the default, trains on the phrasings as written.
+   */
+  public void dropPromptWords(float rate) {
+    PromptWordDropout.checkRate(rate);
+    wordDropout = rate;
+  }
+
   @Override
   public void weightOrgans(float[] byId) {
     organWeights = byId.clone();
@@ -189,7 +200,11 @@ public final class MedVlmTask implements SegmentationTask {
     // step and replica), drawn from the batch's first sample seed; negatives drawn per sample
     SplittableRandom phrasing = new SplittableRandom(batch.get(0).seed() * 0x9E3779B97F4A7C15L + 17);
     String[] phrase = new String[Organ.MAX_ID + 1];
-    for (Organ o : organs) phrase[o.id()] = prompts.sample(o, phrasing.nextLong());
+    for (Organ o : organs) {
+      phrase[o.id()] = prompts.sample(o, phrasing.nextLong());
+      // drawn only with dropout on, so a run without it sees the same phrasings as before it existed
+      if (wordDropout > 0) phrase[o.id()] = PromptWordDropout.apply(phrase[o.id()], wordDropout, new SplittableRandom(phrasing.nextLong()));
+    }
     List<Pair> pairs = new ArrayList<>(); // in slice order, so each replica's pairs are contiguous
     for (int b = 0; b < batch.size(); b++) {
       Augmenter.Sample s = batch.get(b);

@@ -128,6 +128,9 @@ public final class TrainingRun {
     @Option(names = "--absent-share", paramLabel = "P",
         description = "Med-VLM: chance that a slice is also paired with each organ it does not show, as a negative (default: ${DEFAULT-VALUE}).")
     public float absentShare = 0.25f;
+    @Option(names = "--prompt-word-dropout", paramLabel = "P",
+        description = "Med-VLM: chance that each word of a training phrasing is left out, so the model reads a description as a whole (default: ${DEFAULT-VALUE}).")
+    public float promptWordDropout = 0f;
     @Option(names = "--prompts", paramLabel = "TSV", description = "Med-VLM: more organ phrasings to train with (format of prompts/btcv-organs.tsv).")
     public Path promptFile;
     @Option(names = "--max-tokens", paramLabel = "N", description = "Med-VLM: longest prompt in tokens; longer ones are truncated with a warning (default: ${DEFAULT-VALUE}).")
@@ -200,6 +203,7 @@ public final class TrainingRun {
     if (o.rareRepeats < 1) throw new BadInputException("{rare-repeats}", "must be at least 1");
     if (!(o.rareWeight >= 1)) throw new BadInputException("{rare-weight}", "must be at least 1");
     if (!(o.absentShare >= 0 && o.absentShare <= 1)) throw new BadInputException("{absent-share}", "must be between 0 and 1");
+    if (!(o.promptWordDropout >= 0 && o.promptWordDropout < 1)) throw new BadInputException("{prompt-word-dropout}", "must be at least 0 and below 1");
     LearningRateSchedule schedule;
     try {
       schedule = LearningRateSchedule.named(o.lrSchedule);
@@ -250,6 +254,7 @@ public final class TrainingRun {
       throw new BadInputException("{model}", e.getMessage());
     }
     task.onWarning(m -> err.println("warning: " + m));
+    task.dropPromptWords(o.promptWordDropout);
     return task;
   }
 
