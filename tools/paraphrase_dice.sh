@@ -7,6 +7,7 @@
 # images with the canonical prompt and with the held-out paraphrase of tools/paraphrases.tsv
 # (segment --prompt, one binary mask), scores both against the organ's reference labels, and
 # prints organ, canonical Dice, paraphrase Dice and their ratio; also "a cat on a sofa" (no organ).
+# PARAPHRASES=tools/paraphrases-dev.tsv: another held-out set (the one training changes are chosen on).
 set -euo pipefail
 run="$1"; data="$2"; out="$3"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,7 +29,7 @@ score() { # organ id, prediction folder: mean Dice over the validation cases
   python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print('%.3f' % r['means'][0]['dice'])" "$2.json" 2>/dev/null || echo nan
 }
 printf 'organ\tcanonical\tparaphrase\tratio\n'
-tail -n +2 "$root/tools/paraphrases.tsv" | grep -v '^#' | while IFS=$'\t' read -r id name text; do
+tail -n +2 "${PARAPHRASES:-$root/tools/paraphrases.tsv}" | grep -v '^#' | while IFS=$'\t' read -r id name text; do
   case " ${ORGANS:-$id} " in *" $id "*) ;; *) continue ;; esac # ORGANS="1 6": only those organs
   for kind in canonical paraphrase; do
     prompt="$text"; [ "$kind" = canonical ] && prompt="$(canonical "$id")"
