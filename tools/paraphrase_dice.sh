@@ -33,7 +33,12 @@ tail -n +2 "${PARAPHRASES:-$root/tools/paraphrases.tsv}" | grep -v '^#' | while 
   case " ${ORGANS:-$id} " in *" $id "*) ;; *) continue ;; esac # ORGANS="1 6": only those organs
   for kind in canonical paraphrase; do
     prompt="$text"; [ "$kind" = canonical ] && prompt="$(canonical "$id")"
+    # the same model file and prompt as a previous run into this OUT (another paraphrase set): its masks are reused
+    key="$(cd "$(dirname "$run")" && pwd)/$(basename "$run") $(stat -c %Y:%s "$run") $prompt"
+    [ -d "$out/${kind}_$id" ] && [ "$(cat "$out/${kind}_$id.key" 2>/dev/null)" = "$key" ] && continue
+    rm -f "$out/${kind}_$id.key"
     "$medvlm" segment --model "$run" --input "$out/img" --out "$out/${kind}_$id" --prompt "$prompt" --device cpu --overwrite > "$out/${kind}_$id.log" 2>&1
+    printf '%s' "$key" > "$out/${kind}_$id.key"
   done
   c=$(score "$id" "$out/canonical_$id"); p=$(score "$id" "$out/paraphrase_$id")
   printf '%s\t%s\t%s\t%s\n' "$name" "$c" "$p" "$(python3 -c "import sys; c,p=float(sys.argv[1]),float(sys.argv[2]); print('%.2f' % (p/c) if c > 0 else 'nan')" "$c" "$p")"
