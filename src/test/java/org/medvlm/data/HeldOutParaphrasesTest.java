@@ -38,7 +38,8 @@ class HeldOutParaphrasesTest {
       String p = held.get(o);
       for (Organ other : Organ.values()) assertFalse(training.prompts(other).contains(p), o + "'s paraphrase is a training phrasing");
       for (String t : training.prompts(o)) {
-        assertTrue(longestSharedRun(p, t) <= LONGEST_SHARED_RUN, o + ": '" + p + "' shares " + longestSharedRun(p, t) + " words in a row with '" + t + "'");
+        int shared = longestSharedRun(p, t);
+        assertTrue(shared <= LONGEST_SHARED_RUN, () -> o + ": '" + p + "' shares " + shared + " words in a row with '" + t + "'");
       }
     }
   }
