@@ -52,6 +52,8 @@ public final class MedVlmTask implements SegmentationTask {
   private Pretrained pretrained;
   private float[] organWeights;
   private float wordDropout;
+  private float promptLossWeight = DEFAULT_PROMPT_LOSS_WEIGHT;
+  private boolean freezeText;
 
   public MedVlmTask(MedVlmConfig config, List<Organ> organs, TextTokenizer tokenizer, PromptLibrary prompts, float absentShare, boolean trainEncoders) {
     this.predictor = new MedVlmPredictor(config, organs, tokenizer, prompts);
@@ -149,6 +151,8 @@ public final class MedVlmTask implements SegmentationTask {
     JsonObject o = predictor.describe();
     o.addProperty("absent_share", absentShare);
     o.addProperty("prompt_word_dropout", wordDropout);
+    o.addProperty("prompt_loss_weight", promptLossWeight);
+    o.addProperty("freeze_text_encoder", freezeText);
     o.addProperty("train_encoders", trainEncoders);
     return o;
   }
@@ -156,6 +160,7 @@ public final class MedVlmTask implements SegmentationTask {
   @Override
   public void prepareForTraining() {
     model.freezeEncoders(trainEncoders);
+    if (freezeText) model.freezeTextEncoder();
   }
 
   /**
@@ -184,6 +189,25 @@ public final class MedVlmTask implements SegmentationTask {
   public void dropPromptWords(float rate) {
     PromptWordDropout.checkRate(rate);
     wordDropout = rate;
+  }
+
+  /**
+   * Weighs the auxiliary prompt-organ loss by {@code weight} (0 turns it off) instead of
+   * {@link #DEFAULT_PROMPT_LOSS_WEIGHT}.
+   *
+   * @throws IllegalArgumentException for a negative or non-finite weight
+   */
+  public void weighPromptLoss(float weight) {
+    if (!(weight >= 0 && weight < Float.POSITIVE_INFINITY)) throw new IllegalArgumentException("prompt loss weight must be a finite number of at least 0, not " + weight);
+    promptLossWeight = weight;
+  }
+
+  /**
+   * Keeps the text encoder exactly as pretrained, LoRA adapters included ({@link MedVlm#freezeTextEncoder}):
+   * what the decoder reads of a prompt is then the pretrained encoder's own.
+   */
+  public void freezeTextEncoder(boolean freeze) {
+    freezeText = freeze;
   }
 
   @Override
@@ -244,15 +268,15 @@ public final class MedVlmTask implements SegmentationTask {
     for (Pair p : pairs) perPhrasing.merge(p.prompt(), 1, Integer::sum);
     float[] share = new float[pairs.size()];
     for (int i = 0; i < share.length; i++) share[i] = 1f / (perPhrasing.get(pairs.get(i).prompt()) * perPhrasing.size());
-    NDArray promptLoss = decoded.get(2).mul(step.create(share)).sum().mul(PROMPT_LOSS_WEIGHT);
+    NDArray promptLoss = decoded.get(2).mul(step.create(share)).sum().mul(promptLossWeight);
     return lossOf(step, new MaskDecoder.Output(decoded.get(0), decoded.get(1)), target, presence, weight).add(promptLoss);
   }
 
   /**
-   * Weight of the auxiliary prompt loss: cross-entropy of the training-only head that names the
-   * organ of a phrasing from its pooled text vector, averaged over the batch's distinct phrasings.
+   * Default weight of the auxiliary prompt loss: cross-entropy of the training-only head that names
+   * the organ of a phrasing from its pooled text vector, averaged over the batch's distinct phrasings.
    */
-  static final float PROMPT_LOSS_WEIGHT = 0.5f;
+  static final float DEFAULT_PROMPT_LOSS_WEIGHT = 0.5f;
 
   /**
    * Masks and presence scores of pairs, and the prompt-classification loss of each pair's phrasing

@@ -131,6 +131,11 @@ public final class TrainingRun {
     @Option(names = "--prompt-word-dropout", paramLabel = "P",
         description = "Med-VLM: chance that each word of a training phrasing is left out, so the model reads a description as a whole (default: ${DEFAULT-VALUE}).")
     public float promptWordDropout = 0f;
+    @Option(names = "--prompt-loss-weight", paramLabel = "W",
+        description = "Med-VLM: weight of the auxiliary loss that names the organ of each training phrasing from its text vector; 0 = off (default: ${DEFAULT-VALUE}).")
+    public float promptLossWeight = MedVlmTask.DEFAULT_PROMPT_LOSS_WEIGHT;
+    @Option(names = "--freeze-text-encoder", description = "Med-VLM: keep the pretrained text encoder exactly as it is (no LoRA training on the text side).")
+    public boolean freezeTextEncoder;
     @Option(names = "--prompts", paramLabel = "TSV", description = "Med-VLM: more organ phrasings to train with (format of prompts/btcv-organs.tsv).")
     public Path promptFile;
     @Option(names = "--max-tokens", paramLabel = "N", description = "Med-VLM: longest prompt in tokens; longer ones are truncated with a warning (default: ${DEFAULT-VALUE}).")
@@ -204,6 +209,7 @@ public final class TrainingRun {
     if (!(o.rareWeight >= 1)) throw new BadInputException("{rare-weight}", "must be at least 1");
     if (!(o.absentShare >= 0 && o.absentShare <= 1)) throw new BadInputException("{absent-share}", "must be between 0 and 1");
     if (!(o.promptWordDropout >= 0 && o.promptWordDropout < 1)) throw new BadInputException("{prompt-word-dropout}", "must be at least 0 and below 1");
+    if (!(o.promptLossWeight >= 0 && o.promptLossWeight < Float.POSITIVE_INFINITY)) throw new BadInputException("{prompt-loss-weight}", "must be a finite number of at least 0");
     LearningRateSchedule schedule;
     try {
       schedule = LearningRateSchedule.named(o.lrSchedule);
@@ -237,6 +243,7 @@ public final class TrainingRun {
       o.textWeights = BuiltinEncoders.folder(BuiltinEncoders.MINILM);
       err.println("text encoder: " + BuiltinEncoders.MINILM + " (pretrained, bundled; --text-weights random for none)");
     }
+    if (o.freezeTextEncoder && o.textWeights == null) throw new BadInputException("{freeze-text-encoder}", "needs a pretrained text encoder (--text-weights), not a random one");
     if (o.imageWeights == null || o.textWeights == null) {
       boolean none = o.imageWeights == null && o.textWeights == null;
       String which = none ? "the ViT and BERT encoders start" : o.imageWeights == null ? "the ViT encoder starts" : "the BERT encoder starts";
@@ -255,6 +262,8 @@ public final class TrainingRun {
     }
     task.onWarning(m -> err.println("warning: " + m));
     task.dropPromptWords(o.promptWordDropout);
+    task.weighPromptLoss(o.promptLossWeight);
+    task.freezeTextEncoder(o.freezeTextEncoder);
     return task;
   }
 

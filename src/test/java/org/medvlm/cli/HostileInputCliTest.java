@@ -222,6 +222,16 @@ class HostileInputCliTest {
   }
 
   @Test
+  void promptTrainingOptionsAreCheckedBeforeTraining() throws Exception {
+    Path out = tmp.resolve("vlm");
+    assertRefused(CliTest.run("train", "--model", "medvlm-tiny", "--data", data.toString(), "--val-cases", "1", "--out", out.toString(),
+        "--epochs", "1", "--size", "32", "--device", "cpu", "--prompt-loss-weight", "-1"), "--prompt-loss-weight: must be a finite number of at least 0");
+    assertRefused(CliTest.run("train", "--model", "medvlm-tiny", "--data", data.toString(), "--val-cases", "1", "--out", out.toString(),
+        "--epochs", "1", "--size", "32", "--device", "cpu", "--freeze-text-encoder"), "--freeze-text-encoder: needs a pretrained text encoder");
+    assertFalse(Files.exists(out.resolve("latest.ckpt")), "nothing trained");
+  }
+
+  @Test
   void evaluateSaysHowTheGridsDiffer() throws Exception {
     Path flipped = tmp.resolve("flipped.nii.gz");
     assertEquals(0, CliTest.run("convert", TestData.seg().toString(), flipped.toString(), "--label", "--orient", "LPS").code());

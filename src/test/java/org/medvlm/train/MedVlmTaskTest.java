@@ -131,4 +131,45 @@ class MedVlmTaskTest {
       }
     }
   }
+
+  /** The values of every parameter whose name contains one of {@code parts}, by name. */
+  private static java.util.Map<String, float[]> valuesOf(MedVlmTask task, String... parts) {
+    java.util.Map<String, float[]> v = new java.util.TreeMap<>();
+    task.block().getParameters().forEach(pair -> {
+      for (String part : parts) if (pair.getKey().contains(part)) v.put(pair.getKey(), pair.getValue().getArray().toFloatArray());
+    });
+    return v;
+  }
+
+  @Test
+  void aFrozenTextEncoderAndAnUnweightedPromptHeadStayAsTheyStarted() throws Exception {
+    PromptLibrary lib = PromptLibrary.builtIn();
+    try (TextTokenizer tok = TextTokenizer.fromVocabulary(PromptVocabulary.build(lib, true), true, 64);
+        NDManager root = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(3);
+      MedVlmTask task = new MedVlmTask(MedVlmConfig.named(MedVlmConfig.TINY, 64, tok.vocabularySize(), 1), ORGANS, tok, lib, 0.5f, false);
+      assertThrows(IllegalArgumentException.class, () -> task.weighPromptLoss(-1));
+      assertThrows(IllegalArgumentException.class, () -> task.weighPromptLoss(Float.NaN));
+      task.freezeTextEncoder(true);
+      task.weighPromptLoss(0);
+      task.block().initialize(root, DataType.FLOAT32, task.inputShape(6));
+      task.prepareForTraining();
+      var before = valuesOf(task, "text_encoder", "prompt_organ");
+      var decoderBefore = valuesOf(task, "decoder");
+      assertTrue(before.keySet().stream().anyMatch(k -> k.contains("lora_")), "the text encoder has adapters: " + before.keySet());
+      AdamW opt = new AdamW(TrainStep.trainableParameters(task.block()), 1e-3f, 0, root).clipGradients(task.gradientClip());
+      ParameterStore ps = new ParameterStore(root, false);
+      for (int step = 0; step < 3; step++) {
+        List<Augmenter.Sample> batch = new ArrayList<>();
+        for (int z : slices) batch.add(new Augmenter.Sample(volume.input(z), volume.labelSlice(z), 64, step * 1000L + z));
+        TrainStep.run(task, root, ps, opt, batch);
+      }
+      var after = valuesOf(task, "text_encoder", "prompt_organ");
+      for (String k : before.keySet()) assertArrayEquals(before.get(k), after.get(k), k + " stays as it started");
+      var decoderAfter = valuesOf(task, "decoder");
+      assertTrue(decoderBefore.keySet().stream().anyMatch(k -> !java.util.Arrays.equals(decoderBefore.get(k), decoderAfter.get(k))), "the decoder learns");
+      assertTrue(task.describe().get("freeze_text_encoder").getAsBoolean());
+      assertEquals(0f, task.describe().get("prompt_loss_weight").getAsFloat());
+    }
+  }
 }

@@ -76,6 +76,14 @@ public final class MedVlm extends ExplicitBlock {
     }
   }
 
+  /**
+   * Freezes the whole text encoder, its LoRA adapters included, so it stays exactly the pretrained
+   * encoder (the adapters start at zero and stay there). Call after {@link #freezeEncoders}.
+   */
+  public void freezeTextEncoder() {
+    textEncoder.freezeParameters(true);
+  }
+
   /** Classes of the training-only prompt classifier: the BTCV organ ids 0 (none) to 13. */
   public static final int PROMPT_CLASSES = 14;
 
