@@ -198,8 +198,13 @@ public final class MedVlmTask implements SegmentationTask {
    * @throws IllegalArgumentException for a negative or non-finite weight
    */
   public void weighPromptLoss(float weight) {
-    if (!(weight >= 0 && weight < Float.POSITIVE_INFINITY)) throw new IllegalArgumentException("prompt loss weight must be a finite number of at least 0, not " + weight);
+    if (!isPromptLossWeight(weight)) throw new IllegalArgumentException("prompt loss weight must be a finite number of at least 0, not " + weight);
     promptLossWeight = weight;
+  }
+
+  /** Whether {@code weight} can weigh the prompt-organ loss: finite and at least 0. */
+  static boolean isPromptLossWeight(float weight) {
+    return weight >= 0 && weight < Float.POSITIVE_INFINITY;
   }
 
   /**

@@ -209,7 +209,7 @@ public final class TrainingRun {
     if (!(o.rareWeight >= 1)) throw new BadInputException("{rare-weight}", "must be at least 1");
     if (!(o.absentShare >= 0 && o.absentShare <= 1)) throw new BadInputException("{absent-share}", "must be between 0 and 1");
     if (!(o.promptWordDropout >= 0 && o.promptWordDropout < 1)) throw new BadInputException("{prompt-word-dropout}", "must be at least 0 and below 1");
-    if (!(o.promptLossWeight >= 0 && o.promptLossWeight < Float.POSITIVE_INFINITY)) throw new BadInputException("{prompt-loss-weight}", "must be a finite number of at least 0");
+    if (!MedVlmTask.isPromptLossWeight(o.promptLossWeight)) throw new BadInputException("{prompt-loss-weight}", "must be a finite number of at least 0");
     LearningRateSchedule schedule;
     try {
       schedule = LearningRateSchedule.named(o.lrSchedule);
